@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { StoreChain } from './chain.js';
+import type { Credential } from './credential.js';
+import { CorruptStoreError, ReadOnlyStoreError, StoreUnavailableError } from './errors.js';
+import { type CredentialStore, MemoryStore } from './store.js';
+
+const bearer = (token: string): Credential => ({ type: 'bearer', token });
+
+class DownStore extends MemoryStore {
+  readonly err = new StoreUnavailableError('keychain', 'no-keychain', 'no Secret Service on the session bus');
+  constructor() {
+    super([], 'keychain');
+  }
+  override async get(): Promise<Credential | undefined> {
+    throw this.err;
+  }
+  override async set(): Promise<void> {
+    throw this.err;
+  }
+  override async delete(): Promise<boolean> {
+    throw this.err;
+  }
+  override async list(): Promise<string[]> {
+    throw this.err;
+  }
+}
+
+class ReadOnly extends MemoryStore {
+  readonly readOnly = true;
+  override async set(): Promise<void> {
+    throw new ReadOnlyStoreError(this.name);
+  }
+  override async delete(): Promise<boolean> {
+    throw new ReadOnlyStoreError(this.name);
+  }
+}
+
+describe('the store chain', () => {
+  it('get takes the first store that has the key', async () => {
+    const a = new MemoryStore([['h', bearer('a')]], 'a');
+    const b = new MemoryStore([['h', bearer('b')], ['g', bearer('g')]], 'b');
+    const chain = new StoreChain([a, b]);
+    expect(await chain.get('h')).toEqual(bearer('a'));
+    expect((await chain.find('g'))?.store).toBe(b);
+    expect(await chain.get('none')).toBeUndefined();
+  });
+
+  it('set falls from an unavailable store to the next, and says so once', async () => {
+    const fallbacks: string[] = [];
+    const down = new DownStore();
+    const file = new MemoryStore([], 'file');
+    const chain = new StoreChain([down, file], { onFallback: (from, to, e) => fallbacks.push(`${from.name}->${to.name}: ${e.reason}`) });
+    expect((await chain.store('h', bearer('x'))).name).toBe('file');
+    expect(await file.get('h')).toEqual(bearer('x'));
+    expect(fallbacks).toEqual(['keychain->file: no-keychain']);
+  });
+
+  it('set skips read-only stores and fails when nothing is writable', async () => {
+    const chain = new StoreChain([new ReadOnly([], 'netrc')]);
+    await expect(chain.set('h', bearer('x'))).rejects.toBeInstanceOf(ReadOnlyStoreError);
+    await expect(new StoreChain([new DownStore()]).set('h', bearer('x'))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('a failure other than unavailability is thrown, not skipped', async () => {
+    const broken: CredentialStore = {
+      name: 'file',
+      get: async () => {
+        throw new CorruptStoreError('file', 'bad');
+      },
+      set: async () => {},
+      delete: async () => false,
+      list: async () => {
+        throw new CorruptStoreError('file', 'bad');
+      },
+    };
+    const chain = new StoreChain([broken, new MemoryStore([['h', bearer('x')]])]);
+    await expect(chain.get('h')).rejects.toBeInstanceOf(CorruptStoreError);
+    await expect(chain.entries()).rejects.toBeInstanceOf(CorruptStoreError);
+  });
+
+  it('an unavailable store is reported once and passed over', async () => {
+    const seen: string[] = [];
+    const chain = new StoreChain([new DownStore(), new MemoryStore([['h', bearer('x')]], 'file')], {
+      onUnavailable: (s) => seen.push(s.name),
+    });
+    expect(await chain.get('h')).toEqual(bearer('x'));
+    expect(await chain.entries()).toEqual([{ key: 'h', store: 'file', shadowed: false }]);
+    expect(seen).toEqual(['keychain']);
+  });
+
+  it('delete removes the key from every store and names read-only holders', async () => {
+    const a = new MemoryStore([['h', bearer('a')]], 'a');
+    const b = new MemoryStore([['h', bearer('b')]], 'b');
+    const n = new ReadOnly([['h', bearer('n')]], 'netrc');
+    const chain = new StoreChain([a, b, n]);
+    expect(await chain.remove('h')).toEqual({ removedFrom: ['a', 'b'], readOnlyHolders: ['netrc'] });
+    expect(await a.get('h')).toBeUndefined();
+    expect(await b.get('h')).toBeUndefined();
+    expect(await chain.delete('h')).toBe(false);
+  });
+
+  it('list marks later copies of a key as shadowed', async () => {
+    const chain = new StoreChain([
+      new MemoryStore([['h', bearer('a')]], 'keychain'),
+      new MemoryStore([['h', bearer('b')], ['g', bearer('g')]], 'file'),
+    ]);
+    expect(await chain.entries()).toEqual([
+      { key: 'h', store: 'keychain', shadowed: false },
+      { key: 'g', store: 'file', shadowed: false },
+      { key: 'h', store: 'file', shadowed: true },
+    ]);
+    expect(await chain.list()).toEqual(['h', 'g']);
+  });
+});

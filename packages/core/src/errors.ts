@@ -1,0 +1,113 @@
+/**
+ * Every error this toolkit throws is an AuthError with a stable `code`. Messages name keys, hosts
+ * and paths so a user can act on them, and never contain a secret.
+ */
+export type AuthErrorCode =
+  | 'INVALID_KEY'
+  | 'INVALID_CREDENTIAL'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_READ_ONLY'
+  | 'STORE_CORRUPT'
+  | 'STORE_LOCKED'
+  | 'STORE_TIMEOUT'
+  | 'STORE_FAILED'
+  | 'NOT_FOUND';
+
+export class AuthError extends Error {
+  readonly code: AuthErrorCode;
+  constructor(code: AuthErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+
+  // JSON.stringify(error) shows what a user needs and nothing a cause might hold.
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+}
+
+/** Login input that cannot become a key (usage error). */
+export class InvalidKeyError extends AuthError {
+  readonly input: string;
+  constructor(input: string, reason: string) {
+    super('INVALID_KEY', `invalid host "${input}": ${reason}`);
+    this.input = input;
+  }
+}
+
+/** A credential that must not be stored or sent (control characters, missing fields). */
+export class InvalidCredentialError extends AuthError {
+  constructor(message: string) {
+    super('INVALID_CREDENTIAL', message);
+  }
+}
+
+/** Why a store cannot be used right now; the chain falls back to the next store. */
+export type UnavailableReason = 'no-keychain' | 'locked' | 'timeout' | 'other';
+
+export class StoreUnavailableError extends AuthError {
+  readonly store: string;
+  readonly reason: UnavailableReason;
+  constructor(store: string, reason: UnavailableReason, message: string, options?: { cause?: unknown }) {
+    super(reason === 'timeout' ? 'STORE_TIMEOUT' : 'STORE_UNAVAILABLE', message, options);
+    this.store = store;
+    this.reason = reason;
+  }
+}
+
+export class ReadOnlyStoreError extends AuthError {
+  readonly store: string;
+  constructor(store: string, message = `the ${store} store is read-only`) {
+    super('STORE_READ_ONLY', message);
+    this.store = store;
+  }
+}
+
+/** A store whose data cannot be parsed. It is never written over. */
+export class CorruptStoreError extends AuthError {
+  readonly store: string;
+  readonly path: string | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(
+    store: string,
+    message: string,
+    where: { path?: string; line?: number; column?: number } = {},
+  ) {
+    super('STORE_CORRUPT', message);
+    this.store = store;
+    this.path = where.path;
+    this.line = where.line;
+    this.column = where.column;
+  }
+}
+
+/** A lock held by a live process for longer than we are willing to wait. */
+export class StoreLockedError extends AuthError {
+  readonly store: string;
+  constructor(store: string, message: string) {
+    super('STORE_LOCKED', message);
+    this.store = store;
+  }
+}
+
+export class StoreFailedError extends AuthError {
+  readonly store: string;
+  constructor(store: string, message: string, options?: { cause?: unknown }) {
+    super('STORE_FAILED', message, options);
+    this.store = store;
+  }
+}
+
+export class NotFoundError extends AuthError {
+  readonly key: string;
+  constructor(key: string, message = `no credential stored for ${key}`) {
+    super('NOT_FOUND', message);
+    this.key = key;
+  }
+}
+
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError;
+}

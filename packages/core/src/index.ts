@@ -1,0 +1,28 @@
+export * from './errors.js';
+export * from './credential.js';
+export {
+  decodeCredential,
+  encodeCredential,
+  parseCredentialsDocument,
+  serializeCredentialsDocument,
+  type CredentialsDocument,
+} from './rattler.js';
+export { JsonSyntaxError, lineAndColumn } from './json-text.js';
+export { keyFromInput, pixiKeyFor, isIpAddress } from './keys.js';
+export { candidateKeys, keyMatches } from './match.js';
+export {
+  decorate,
+  applicationOf,
+  applyTo,
+  hasAuthorization,
+  urlHasCredentials,
+  type Application,
+  type Headers,
+  type HeaderValue,
+  type HttpRequest,
+  type RequestInput,
+} from './decorate.js';
+export { REDACTED, redactUrl, redactSecret, redactText } from './redact.js';
+export { type CredentialStore, MemoryStore } from './store.js';
+export { StoreChain, type ChainEvents, type ListedKey, type Found, type DeleteReport } from './chain.js';
+export { createAuthenticator, type Authenticator, type AuthenticatorOptions, type Resolution } from './authenticator.js';

@@ -1,0 +1,205 @@
+/**
+ * A small JSON scanner that validates a document and returns the exact text of each value of a
+ * top-level object. We need it because JSON.parse cannot give back raw text (to keep entries we do
+ * not understand byte for byte) and because V8's JSON.parse errors quote the input, which in a
+ * credentials file is a secret.
+ */
+
+export class JsonSyntaxError extends Error {
+  readonly position: number;
+  readonly line: number;
+  readonly column: number;
+  constructor(reason: string, text: string, position: number) {
+    const { line, column } = lineAndColumn(text, position);
+    super(`${reason} at line ${line}, column ${column}`);
+    this.position = position;
+    this.line = line;
+    this.column = column;
+  }
+}
+
+export function lineAndColumn(text: string, position: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < position && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: position - lineStart + 1 };
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+class Scanner {
+  pos = 0;
+  constructor(readonly text: string) {}
+
+  fail(reason: string, at = this.pos): never {
+    throw new JsonSyntaxError(reason, this.text, at);
+  }
+
+  ws(): void {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.pos++;
+      else break;
+    }
+  }
+
+  expect(ch: string): void {
+    if (this.text[this.pos] !== ch) this.unexpected(`expected "${ch}"`);
+    this.pos++;
+  }
+
+  unexpected(reason: string): never {
+    if (this.pos >= this.text.length) this.fail('unexpected end of the file');
+    this.fail(`unexpected character (${reason})`);
+  }
+
+  string(): void {
+    const t = this.text;
+    this.expect('"');
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 34) {
+        this.pos++;
+        return;
+      }
+      if (c < 32) this.fail('control character in a string');
+      if (c === 92) {
+        const e = t[this.pos + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(t.slice(this.pos + 2, this.pos + 6))) this.fail('bad \\u escape');
+          this.pos += 6;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) {
+          this.pos += 2;
+        } else {
+          this.fail('bad escape in a string');
+        }
+        continue;
+      }
+      this.pos++;
+    }
+    this.fail('unterminated string');
+  }
+
+  value(): void {
+    this.ws();
+    const c = this.text[this.pos];
+    if (c === '{') {
+      this.object(() => this.value());
+      return;
+    }
+    if (c === '[') {
+      this.array();
+      return;
+    }
+    if (c === '"') {
+      this.string();
+      return;
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (this.text.startsWith(word, this.pos)) {
+        this.pos += word.length;
+        return;
+      }
+    }
+    NUMBER.lastIndex = this.pos;
+    if (NUMBER.test(this.text)) {
+      this.pos = NUMBER.lastIndex;
+      return;
+    }
+    this.unexpected('expected a value');
+  }
+
+  /** Scans an object, calling `member` with the position of each key after its colon. */
+  object(member: (keyStart: number, keyEnd: number) => void): void {
+    this.expect('{');
+    this.ws();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      const keyStart = this.pos;
+      this.string();
+      const keyEnd = this.pos;
+      this.ws();
+      this.expect(':');
+      member(keyStart, keyEnd);
+      this.ws();
+      if (this.text[this.pos] === ',') {
+        this.pos++;
+        continue;
+      }
+      this.expect('}');
+      return;
+    }
+  }
+
+  array(): void {
+    this.expect('[');
+    this.ws();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.value();
+      this.ws();
+      if (this.text[this.pos] === ',') {
+        this.pos++;
+        continue;
+      }
+      this.expect(']');
+      return;
+    }
+  }
+}
+
+/**
+ * Parses a JSON document that must be an object and returns its members as [key, raw value text]
+ * in file order (a repeated key keeps its last value, as JSON.parse does).
+ * Throws JsonSyntaxError with a line and column, never quoting the text.
+ */
+export function scanObjectMembers(text: string): Map<string, string> {
+  const s = new Scanner(text);
+  const members = new Map<string, string>();
+  s.ws();
+  if (s.text[s.pos] !== '{') s.unexpected('the file must hold one JSON object');
+  s.object((keyStart, keyEnd) => {
+    s.ws();
+    const valueStart = s.pos;
+    s.value();
+    const key = JSON.parse(text.slice(keyStart, keyEnd)) as string;
+    members.delete(key);
+    members.set(key, text.slice(valueStart, s.pos));
+  });
+  s.ws();
+  if (s.pos < text.length) s.fail('unexpected text after the object');
+  return members;
+}
+
+/** Validates one JSON value; true if `text` is exactly one JSON value. */
+export function isJson(text: string): boolean {
+  const s = new Scanner(text);
+  try {
+    s.value();
+    s.ws();
+    return s.pos === text.length;
+  } catch {
+    return false;
+  }
+}
+
+/** A JSON string literal with every non-ASCII character escaped, as in rattler's files. */
+export function jsonString(value: string): string {
+  return JSON.stringify(value).replace(
+    /[\u0080-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../../../tooling/test/paths.js';
+import type { Credential } from './credential.js';
+import { JsonSyntaxError } from './json-text.js';
+import { decodeCredential, encodeCredential, parseCredentialsDocument, serializeCredentialsDocument } from './rattler.js';
+
+const fixtureText = readFileSync(fixture('rattler-credentials.json'), 'utf8');
+
+describe("rattler's JSON", () => {
+  it('the fixture decodes to one credential of each kind', () => {
+    const doc = parseCredentialsDocument(fixtureText);
+    const decoded = Object.fromEntries([...doc].map(([key, raw]) => [key, decodeCredential(raw)]));
+    expect(decoded).toEqual({
+      '*.anaconda.org': { type: 'conda-token', token: 'xy-72b914cc-c105-4ec7-a969-ab21d23480ed' },
+      '*.prefix.dev': { type: 'bearer', token: 'pfx_jj8WDzvnuTEHGdAhwRZMC1Ag8gSto8' },
+      'myserver.com': { type: 'basic', username: 'user', password: 'pässw:rd' },
+      'prefix.dev': {
+        type: 'oauth',
+        accessToken: 'at-1',
+        refreshToken: 'rt-1',
+        expiresAt: 1760000000,
+        tokenEndpoint: 'https://prefix.dev/api/oauth/token',
+        revocationEndpoint: null,
+        clientId: 'rattler',
+      },
+      's3://my-bucket/channel': { type: 's3', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI', sessionToken: null },
+    });
+  });
+
+  it('the fixture re-encodes byte for byte from decoded credentials', () => {
+    const doc = parseCredentialsDocument(fixtureText);
+    const reencoded = new Map([...doc].map(([key, raw]) => [key, encodeCredential(decodeCredential(raw))]));
+    expect(serializeCredentialsDocument(reencoded)).toBe(fixtureText);
+  });
+
+  it('keys are written sorted, whatever order they come in', () => {
+    const doc = new Map([
+      ['z.example.com', '{"BearerToken":"a"}'],
+      ['*.a.example', '{"BearerToken":"b"}'],
+      ['m.example.com', '{"CondaToken":"c"}'],
+    ]);
+    expect(serializeCredentialsDocument(doc)).toBe(
+      '{"*.a.example":{"BearerToken":"b"},"m.example.com":{"CondaToken":"c"},"z.example.com":{"BearerToken":"a"}}\n',
+    );
+  });
+
+  it('unknown shapes are kept verbatim', () => {
+    for (const raw of [
+      '{"FutureKind":{"x":1.50,"y":[true,null]}}',
+      '{ "BearerToken" : 5 }',
+      '{"BearerToken":"a","Extra":1}',
+      '"just a string"',
+      'not json at all',
+    ]) {
+      const credential = decodeCredential(raw);
+      expect(credential).toEqual({ type: 'unknown', raw });
+      if (raw !== 'not json at all') expect(encodeCredential(credential)).toBe(raw);
+    }
+  });
+
+  it('an unknown member of a file survives a rewrite byte for byte', () => {
+    const text = '{"a.example.com":{"Future" : {"n":1.0e3}},"b.example.com":{"BearerToken":"t"}}';
+    const doc = parseCredentialsDocument(text);
+    doc.set('c.example.com', encodeCredential({ type: 'bearer', token: 'new' }));
+    expect(serializeCredentialsDocument(doc)).toBe(
+      '{"a.example.com":{"Future" : {"n":1.0e3}},"b.example.com":{"BearerToken":"t"},"c.example.com":{"BearerToken":"new"}}\n',
+    );
+  });
+
+  it('a malformed file is an error with line and column that never quotes the file', () => {
+    const text = '{\n  "a.example.com": {"BearerToken": "sekrit-token"},\n  "b": {"BearerToken": "x"\n}';
+    let error: unknown;
+    try {
+      parseCredentialsDocument(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(JsonSyntaxError);
+    expect((error as JsonSyntaxError).line).toBe(4);
+    expect((error as JsonSyntaxError).message).toMatch(/line 4, column 2/);
+    expect((error as JsonSyntaxError).message).not.toContain('sekrit');
+  });
+
+  it('a JSON value that is not an object is refused', () => {
+    expect(() => parseCredentialsDocument('["a"]')).toThrow(/one JSON object/);
+    expect(() => parseCredentialsDocument('{"a":1} x')).toThrow(/after the object/);
+    expect(parseCredentialsDocument('  \n')).toEqual(new Map());
+  });
+
+  it('encode∘decode is the identity on every credential', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 20 });
+    const opt = fc.option(text, { nil: null });
+    const credential: fc.Arbitrary<Credential> = fc.oneof(
+      fc.record({ type: fc.constant('bearer' as const), token: text }),
+      fc.record({ type: fc.constant('conda-token' as const), token: text }),
+      fc.record({ type: fc.constant('basic' as const), username: text, password: text }),
+      fc.record({ type: fc.constant('s3' as const), accessKeyId: text, secretAccessKey: text, sessionToken: opt }),
+      fc.record({
+        type: fc.constant('oauth' as const),
+        accessToken: text,
+        refreshToken: opt,
+        expiresAt: fc.option(fc.integer({ min: 0, max: 2 ** 40 }), { nil: null }),
+        tokenEndpoint: text,
+        revocationEndpoint: opt,
+        clientId: text,
+      }),
+      fc.jsonValue().map((v) => ({ type: 'unknown' as const, raw: JSON.stringify({ SomethingNew: v }) })),
+    );
+    fc.assert(
+      fc.property(credential, (c) => {
+        const encoded = encodeCredential(c);
+        expect(decodeCredential(encoded)).toEqual(c);
+        expect(encoded).toMatch(/^[\x20-\x7e]*$/); // ASCII only, like the fixture
+        expect(JSON.parse(encoded)).toBeTypeOf('object');
+      }),
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import { type Credential, protect, validateCredential } from './credential.js';
+
+/** Where credentials live. Implement this to swap in storage of your own. */
+export interface CredentialStore {
+  /** "keychain", "file", "netrc", or a plugin's own name. */
+  readonly name: string;
+  /** True when `set` and `delete` always throw ReadOnlyStoreError. */
+  readonly readOnly?: boolean;
+  /** Where the data is, for messages (a file path, a service name). Never a secret. */
+  readonly location?: string;
+  get(key: string): Promise<Credential | undefined>;
+  /** Read-only stores throw ReadOnlyStoreError. */
+  set(key: string, credential: Credential): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Keys only; never reads more secrets than it must. */
+  list(): Promise<string[]>;
+}
+
+/** A store that lives as long as the process: for tests, and for tools that inject credentials. */
+export class MemoryStore implements CredentialStore {
+  readonly name: string;
+  readonly #entries = new Map<string, Credential>();
+
+  constructor(entries: Iterable<[string, Credential]> = [], name = 'memory') {
+    this.name = name;
+    for (const [key, credential] of entries) this.#entries.set(key, protect({ ...credential }));
+  }
+
+  async get(key: string): Promise<Credential | undefined> {
+    const found = this.#entries.get(key);
+    return found && protect({ ...found });
+  }
+
+  async set(key: string, credential: Credential): Promise<void> {
+    validateCredential(credential);
+    this.#entries.set(key, protect({ ...credential }));
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.#entries.delete(key);
+  }
+
+  async list(): Promise<string[]> {
+    return [...this.#entries.keys()];
+  }
+}

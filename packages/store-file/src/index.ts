@@ -1,0 +1,1 @@
+export { FileStore, createStore, defaultCredentialsPath, type FileStoreOptions } from './file-store.js';

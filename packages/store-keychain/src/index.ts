@@ -1,0 +1,1 @@
+export { KeychainStore, createStore, type KeychainStoreOptions } from './keychain-store.js';

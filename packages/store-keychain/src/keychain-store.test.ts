@@ -1,0 +1,157 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Credential } from '@auth/core';
+import { describe, expect, it } from 'vitest';
+import { KeychainStore } from './keychain-store.js';
+
+const inKeyring = process.env.AUTH_KEYRING === '1';
+const service = `auth-test-${process.pid}`;
+
+function secretToolLookup(key: string): string {
+  return execFileSync('secret-tool', ['lookup', 'service', service, 'username', key], { encoding: 'utf8' });
+}
+
+function secretToolStore(key: string, secret: string): void {
+  execFileSync('secret-tool', ['store', '--label', `test ${key}`, 'service', service, 'username', key], { input: secret });
+}
+
+describe.skipIf(!inKeyring)('the keychain store on a real Secret Service', () => {
+  const store = new KeychainStore({ service });
+
+  const all: [string, Credential][] = [
+    ['bearer.example.com', { type: 'bearer', token: 'pfx_bearer' }],
+    ['basic.example.com', { type: 'basic', username: 'jürgen', password: 'pä:ss' }],
+    ['*.conda.example.com', { type: 'conda-token', token: 'xy-conda' }],
+    ['s3://bucket/path', { type: 's3', accessKeyId: 'AKIA', secretAccessKey: 'sak', sessionToken: null }],
+    [
+      'oauth.example.com',
+      { type: 'oauth', accessToken: 'at', refreshToken: null, expiresAt: 1760000000, tokenEndpoint: 'https://o/t', revocationEndpoint: null, clientId: 'c' },
+    ],
+  ];
+
+  it.each(all)('round-trips %s', async (key, credential) => {
+    await store.set(key, credential);
+    expect(await store.get(key)).toEqual(credential);
+  });
+
+  it('an entry written here is read by secret-tool as rattler JSON', async () => {
+    await store.set('interop-out.example.com', { type: 'bearer', token: 'tok-out' });
+    expect(secretToolLookup('interop-out.example.com')).toBe('{"BearerToken":"tok-out"}');
+  });
+
+  it('an entry written by secret-tool (as rattler lays it out) is read here', async () => {
+    secretToolStore('interop-in.example.com', '{"BasicHTTP":{"username":"u","password":"p"}}');
+    expect(await store.get('interop-in.example.com')).toEqual({ type: 'basic', username: 'u', password: 'p' });
+  });
+
+  it('an entry that is not rattler JSON is an unknown credential, not a crash', async () => {
+    secretToolStore('garbage.example.com', 'this is not json');
+    expect(await store.get('garbage.example.com')).toEqual({ type: 'unknown', raw: 'this is not json' });
+  });
+
+  it('writing the same key twice updates one entry', async () => {
+    await store.set('twice.example.com', { type: 'bearer', token: 'one' });
+    await store.set('twice.example.com', { type: 'bearer', token: 'two' });
+    expect(secretToolLookup('twice.example.com')).toBe('{"BearerToken":"two"}');
+    const out = execFileSync('secret-tool', ['search', '--all', 'service', service, 'username', 'twice.example.com'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(out.match(/^\[\//gm)?.length).toBe(1);
+  });
+
+  it('list returns every key and no secret', async () => {
+    await store.set('listed.example.com', { type: 'bearer', token: 'never-listed' });
+    const keys = await store.list();
+    expect(keys).toContain('listed.example.com');
+    expect(keys).toContain('interop-in.example.com');
+    expect(JSON.stringify(keys)).not.toContain('never-listed');
+    expect([...keys].sort()).toEqual(keys);
+  });
+
+  it('delete removes the entry and reports whether there was one', async () => {
+    await store.set('gone.example.com', { type: 'bearer', token: 'x' });
+    expect(await store.delete('gone.example.com')).toBe(true);
+    expect(await store.get('gone.example.com')).toBeUndefined();
+    expect(await store.delete('gone.example.com')).toBe(false);
+    expect(spawnSync('secret-tool', ['lookup', 'service', service, 'username', 'gone.example.com']).status).not.toBe(0);
+  });
+
+  it('a missing key is undefined', async () => {
+    expect(await store.get('never.example.com')).toBeUndefined();
+  });
+});
+
+/**
+ * The native module keeps one D-Bus connection per process, so each case runs in a process of
+ * its own with the environment under test, the way a user's command would.
+ */
+function runStore(env: NodeJS.ProcessEnv, body: string): { result: Record<string, unknown>; ms: number } {
+  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const script = `
+    import { KeychainStore } from ${JSON.stringify(dist)};
+    const started = performance.now();
+    const out = {};
+    try { ${body} } catch (e) { Object.assign(out, { name: e.name, code: e.code, reason: e.reason, message: e.message }); }
+    out.ms = performance.now() - started;
+    console.log(JSON.stringify(out));
+    process.exit(0);`;
+  const started = performance.now();
+  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  return { result: JSON.parse(stdout) as Record<string, unknown>, ms: performance.now() - started };
+}
+
+describe('the keychain store without a keychain', () => {
+  it('outside any D-Bus session it is unavailable at once, and writes nothing anywhere', () => {
+    const home = mkdtempSync(join(tmpdir(), 'auth-nokeychain-'));
+    try {
+      const env = { PATH: process.env.PATH, HOME: home, XDG_RUNTIME_DIR: join(home, 'no-runtime') };
+      const { result } = runStore(
+        env,
+        `await new KeychainStore({ service: 's', timeoutMs: 10000 }).set('x.example.com', { type: 'bearer', token: 't' });`,
+      );
+      expect(result).toMatchObject({ name: 'StoreUnavailableError', code: 'STORE_UNAVAILABLE', reason: 'no-keychain' });
+      expect(result.message).toMatch(/Secret Service/);
+      // Well under its 10 s timeout: the failure is detected, not waited out.
+      expect(result.ms).toBeLessThan(2_000);
+      const listed = runStore(env, `await new KeychainStore({ service: 's' }).list();`).result;
+      expect(listed).toMatchObject({ name: 'StoreUnavailableError', reason: 'no-keychain' });
+      expect(readdirSync(home)).toEqual([]);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it('a bus that never answers ends in a timeout error, not a hang', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-hungbus-'));
+    const socket = join(dir, 'bus');
+    const sockets: import('node:net').Socket[] = [];
+    const server = createServer((s) => sockets.push(s)); // accepts, then says nothing
+    server.listen(socket);
+    await once(server, 'listening');
+    try {
+      const env = { PATH: process.env.PATH, HOME: dir, DBUS_SESSION_BUS_ADDRESS: `unix:path=${socket}` };
+      const body = `await new KeychainStore({ service: 's', timeoutMs: 500 }).get('x.example.com');`;
+      // execFileSync would block the event loop that serves the socket, so run it asynchronously.
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const dist = new URL('../dist/index.js', import.meta.url).href;
+      const script = `import { KeychainStore } from ${JSON.stringify(dist)};
+        try { ${body} console.log('{}'); } catch (e) { console.log(JSON.stringify({ code: e.code, reason: e.reason, message: e.message })); }
+        process.exit(0);`;
+      const started = performance.now();
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env, timeout: 20_000 });
+      const elapsed = performance.now() - started;
+      expect(JSON.parse(stdout)).toMatchObject({ code: 'STORE_TIMEOUT', reason: 'timeout' });
+      expect(elapsed).toBeLessThan(10_000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
