@@ -112,3 +112,12 @@ describe('the store chain', () => {
     expect(await chain.list()).toEqual(['h', 'g']);
   });
 });
+
+describe('a chain that must not pass over unavailable stores', () => {
+  it('throws the store error instead', async () => {
+    const chain = new StoreChain([new DownStore(), new MemoryStore([['h', bearer('x')]])], { passOverUnavailable: false });
+    await expect(chain.get('h')).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(chain.set('h', bearer('y'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(chain.entries()).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});

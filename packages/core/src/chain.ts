@@ -7,6 +7,8 @@ export interface ChainEvents {
   onUnavailable?(store: CredentialStore, error: StoreUnavailableError): void;
   /** `set` wrote to `to` because `from` could not be used (the keychain → file fallback). */
   onFallback?(from: CredentialStore, to: CredentialStore, error: StoreUnavailableError): void;
+  /** Pass over unavailable stores (default). When false, an unavailable store's error is thrown. */
+  passOverUnavailable?: boolean;
 }
 
 export interface ListedKey {
@@ -50,7 +52,7 @@ export class StoreChain implements CredentialStore {
     try {
       return { ok: true, value: await op() };
     } catch (error) {
-      if (!(error instanceof StoreUnavailableError)) throw error;
+      if (!(error instanceof StoreUnavailableError) || this.#events.passOverUnavailable === false) throw error;
       this.reportUnavailable(store, error);
       return { ok: false, error };
     }
@@ -77,13 +79,20 @@ export class StoreChain implements CredentialStore {
   /** Stores the credential and returns the store that took it. */
   async store(key: string, credential: Credential): Promise<CredentialStore> {
     let skipped: { store: CredentialStore; error: StoreUnavailableError } | undefined;
+    let readOnly: CredentialStore | undefined;
     for (const store of this.stores) {
-      if (store.readOnly) continue;
+      if (store.readOnly) {
+        readOnly ??= store;
+        continue;
+      }
       try {
         await store.set(key, credential);
       } catch (error) {
-        if (error instanceof ReadOnlyStoreError) continue;
-        if (!(error instanceof StoreUnavailableError)) throw error;
+        if (error instanceof ReadOnlyStoreError) {
+          readOnly ??= store;
+          continue;
+        }
+        if (!(error instanceof StoreUnavailableError) || this.#events.passOverUnavailable === false) throw error;
         skipped ??= { store, error };
         continue;
       }
@@ -91,7 +100,11 @@ export class StoreChain implements CredentialStore {
       return store;
     }
     if (skipped) throw skipped.error;
-    throw new ReadOnlyStoreError('chain', 'no writable store is configured');
+    if (readOnly) {
+      const where = readOnly.location ? `: edit ${readOnly.location} yourself` : '';
+      throw new ReadOnlyStoreError(readOnly.name, `the ${readOnly.name} store is read-only${where}`);
+    }
+    throw new ReadOnlyStoreError('chain', 'no store is configured');
   }
 
   async set(key: string, credential: Credential): Promise<void> {

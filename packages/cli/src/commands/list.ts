@@ -1,0 +1,38 @@
+import { usernameOf } from '@auth/core';
+import { data, say, table } from '../io.js';
+import type { Context } from './context.js';
+
+export interface ListedEntry {
+  key: string;
+  type: string;
+  store: string;
+  shadowed: boolean;
+  username?: string;
+}
+
+export async function list(ctx: Context): Promise<number> {
+  const chain = await ctx.stores();
+  const entries = await chain.entries();
+  const byName = new Map(chain.stores.map((s) => [s.name, s]));
+  const rows: ListedEntry[] = await Promise.all(
+    entries.map(async (entry) => {
+      // The type lives inside the secret: read it, keep only the type and a basic username.
+      const credential = await byName.get(entry.store)?.get(entry.key);
+      const username = credential && usernameOf(credential);
+      return { ...entry, type: credential?.type ?? 'unknown', ...(username !== undefined ? { username } : {}) };
+    }),
+  );
+
+  if (ctx.args.json) {
+    data(ctx.io, JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  if (rows.length === 0) {
+    say(ctx.io, 'No credentials are stored.');
+    return 0;
+  }
+  const cells = rows.map((r) => [r.key, r.type, r.store + (r.shadowed ? ' (shadowed)' : ''), r.username ?? '']);
+  if (ctx.io.stdout.isTTY) data(ctx.io, table([['KEY', 'TYPE', 'STORE', 'USERNAME'], ...cells]));
+  else data(ctx.io, cells.map((c) => c.join('\t')).join('\n'));
+  return 0;
+}

@@ -1,0 +1,41 @@
+import { createAuthenticator, keyFromInput, tokenOf } from '@auth/core';
+import { OperationError, UsageError } from '../errors.js';
+import { data } from '../io.js';
+import { type Context, str } from './context.js';
+
+/** A stored key given as is (`*.prefix.dev`, `s3://…`), else the URL a request would go to. */
+function target(input: string): { key: string } | { url: string } {
+  if (input.startsWith('*.') || input.startsWith('s3://')) return { key: keyFromInput(input) };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return { url: input };
+  keyFromInput(input); // a usage error for input that is no host at all
+  return { url: `https://${input}` };
+}
+
+export async function token(ctx: Context): Promise<number> {
+  const input = str(ctx.args['host-or-url']) ?? '';
+  if (!input) throw new UsageError('say which host or URL');
+  const chain = await ctx.stores();
+  const t = target(input);
+  let found: { key: string; credential: import('@auth/core').Credential } | undefined;
+  if ('key' in t) {
+    const hit = await chain.find(t.key);
+    found = hit && { key: hit.key, credential: hit.credential };
+  } else {
+    let url: URL;
+    try {
+      url = new URL(t.url);
+    } catch {
+      throw new UsageError(`"${input}" is not a valid URL`);
+    }
+    const hit = await createAuthenticator({ store: chain }).resolve(url);
+    found = hit && { key: hit.key, credential: hit.credential };
+  }
+  if (!found) throw new OperationError(`no credential is stored for ${input}`);
+  const value = tokenOf(found.credential);
+  if (value === undefined) {
+    const why = found.credential.type === 'oauth' ? 'its OAuth token has expired' : `it is a ${found.credential.type} credential, not a token`;
+    throw new OperationError(`the credential for ${found.key} has no token to print: ${why}`);
+  }
+  data(ctx.io, value);
+  return 0;
+}

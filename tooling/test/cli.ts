@@ -1,0 +1,67 @@
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './paths.js';
+
+export const authBin = join(repoRoot, 'packages', 'cli', 'bin', 'auth.js');
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Sandbox {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs `auth` as a user would, in this sandbox. */
+  auth(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Run;
+  /** The same, without blocking the event loop (for tests that also serve HTTP). */
+  authAsync(args: string[], options?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<Run>;
+}
+
+/**
+ * A private HOME for one test. `keychain: false` hides the D-Bus session (a headless machine);
+ * otherwise the session bus of tooling/with-keyring.sh, if the tests run inside it, is kept.
+ */
+export function sandbox(options: { keychain?: boolean } = {}): Sandbox {
+  const home = mkdtempSync(join(tmpdir(), 'auth-cli-'));
+  mkdirSync(join(home, 'run'), { mode: 0o700 });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_RUNTIME_DIR: join(home, 'run'),
+    LANG: 'C.UTF-8',
+    ...(options.keychain !== false && process.env.DBUS_SESSION_BUS_ADDRESS
+      ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS }
+      : {}),
+  };
+  const done = (r: SpawnSyncReturns<string>): Run => ({ code: r.status, stdout: r.stdout, stderr: r.stderr });
+  return {
+    home,
+    env,
+    auth: (args, o = {}) =>
+      done(
+        spawnSync(process.execPath, [authBin, ...args], {
+          env: { ...env, ...o.env },
+          cwd: o.cwd ?? home,
+          input: o.input ?? '',
+          encoding: 'utf8',
+          timeout: 60_000,
+        }),
+      ),
+    authAsync: (args, o = {}) =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [authBin, ...args], { env: { ...env, ...o.env }, cwd: home });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.stdin.end(o.input ?? '');
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+  };
+}
+
+export const inKeyring = process.env.AUTH_KEYRING === '1';
