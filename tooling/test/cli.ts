@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-export const authBin = join(repoRoot, 'packages', 'cli', 'bin', 'auth.js');
+export const authBin = join(repoRoot, 'packages', 'cli', 'dist', 'auth.cjs');
 
 export interface Run {
   code: number | null;

@@ -1,19 +1,22 @@
-import { AuthError } from '@auth/core';
+import { isAuthError } from '@auth/core';
 
-/** Bad invocation: exit code 2. */
+/** Bad invocation: exit code 2. The code travels with the error (the yargs bundle has its own classes). */
 export class UsageError extends Error {
   override name = 'UsageError';
+  exitCode = 2;
 }
 
 /** The operation failed (nothing stored, server said no): exit code 1. */
 export class OperationError extends Error {
   override name = 'OperationError';
+  exitCode = 1;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof UsageError) return EXIT.usage;
-  if (error instanceof AuthError && (error.code === 'INVALID_KEY' || error.code === 'INVALID_CREDENTIAL')) return EXIT.usage;
+  const own = (error as { exitCode?: unknown }).exitCode;
+  if (typeof own === 'number') return own;
+  if (isAuthError(error, 'INVALID_KEY', 'INVALID_CREDENTIAL')) return EXIT.usage;
   return EXIT.failed;
 }

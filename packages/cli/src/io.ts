@@ -7,7 +7,16 @@ export interface Io {
   cwd: string;
 }
 
-export const processIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
+/** The process's streams; stdin is opened only when a command reads it (it costs start-up time). */
+export const processIo = (): Io => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  get stdin() {
+    return process.stdin;
+  },
+  env: process.env,
+  cwd: process.cwd(),
+});
 
 export function say(io: Io, message: string): void {
   io.stderr.write(`${message}\n`);

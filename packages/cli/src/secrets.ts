@@ -16,9 +16,10 @@ export async function readStdinSecret(io: Io, flag: string): Promise<string> {
 export function promptSecret(io: Io, question: string): Promise<string> {
   const stdin = io.stdin;
   return new Promise((resolve, reject) => {
+    // Echo goes off before the question appears: an answer typed at once is not echoed either.
+    stdin.setRawMode?.(true);
     io.stderr.write(question);
     let value = '';
-    stdin.setRawMode?.(true);
     stdin.resume();
     const done = (error?: Error) => {
       stdin.removeListener('data', onData);
@@ -33,7 +34,7 @@ export function promptSecret(io: Io, question: string): Promise<string> {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
         if (ch === '\u0003') {
           const interrupted = new UsageError('interrupted');
-          (interrupted as UsageError & { exitCode: number }).exitCode = 130;
+          interrupted.exitCode = 130;
           return done(interrupted);
         }
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);

@@ -1,7 +1,7 @@
-import { StoreChain } from './chain.js';
+import type { StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import { type Application, type HttpRequest, type RequestInput, applyTo, authorityEnd, safeApplicationOf } from './decorate.js';
-import { StoreUnavailableError } from './errors.js';
+import { isUnavailable, type StoreUnavailableError } from './errors.js';
 import { normalizeHostname } from './keys.js';
 import { candidateKeys, wildcardsFor } from './match.js';
 import type { CredentialStore } from './store.js';
@@ -43,13 +43,25 @@ interface Entry {
 
 type Match = { key: string; store: number };
 
+interface Origin {
+  matches: Match[] | null;
+  /** The credential for this origin once read; null when no key matched. */
+  entry?: Entry | null;
+}
+
+function isChain(store: CredentialStore): store is StoreChain {
+  const candidate = store as Partial<StoreChain>;
+  return Array.isArray(candidate.stores) && typeof candidate.reportUnavailable === 'function';
+}
+
 /**
  * Resolves and applies credentials with a per-process cache: each store is listed once, each
  * matched key is read once (hits and misses alike), and concurrent first lookups share one read.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  const stores = options.store instanceof StoreChain ? options.store.stores : [options.store];
-  const chain = options.store instanceof StoreChain ? options.store : undefined;
+  // Told by shape, not class: the chain may come from another copy of this package.
+  const chain = isChain(options.store) ? options.store : undefined;
+  const stores = chain ? chain.stores : [options.store];
   const reported = new Set<CredentialStore>();
   const report = (store: CredentialStore, error: StoreUnavailableError) => {
     chain?.reportUnavailable(store, error);
@@ -61,8 +73,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   let index: Promise<Index> | undefined;
   let settledIndex: Index | undefined;
   const entries = new Map<string, Promise<Entry | undefined>>();
-  const settled = new Map<string, Entry | undefined>();
-  const origins = new Map<string, Match[] | null>();
+  const origins = new Map<string, Origin>();
 
   async function loadIndex(): Promise<Index> {
     const owner = new Map<string, number>();
@@ -72,7 +83,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         try {
           return await store.list();
         } catch (error) {
-          if (!(error instanceof StoreUnavailableError)) throw error;
+          if (!isUnavailable(error)) throw error;
           report(store, error);
           return [];
         }
@@ -99,18 +110,18 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   /**
-   * Matches for a URL. Keys without a path depend only on `scheme://authority`, so they are
-   * cached per origin string; `null` marks origins whose host has path keys (walked per URL).
+   * What a `scheme://authority` prefix resolves to. Keys without a path depend on nothing else,
+   * so for hosts without path keys the result is cached per origin string and, once read, a
+   * request costs one scan of the authority and one Map lookup. `matches: null` marks origins
+   * whose host has path keys: those walk the path on every request.
    */
-  function matchesFor(idx: Index, url: string): Match[] {
-    const end = authorityEnd(url);
-    const origin = end < 0 ? url : url.slice(0, end);
-    let cached = origins.get(origin);
-    if (cached === undefined) {
-      cached = end < 0 ? null : originMatches(idx, origin);
-      origins.set(origin, cached);
+  function originFor(idx: Index, origin: string): Origin {
+    let found = origins.get(origin);
+    if (!found) {
+      found = { matches: originMatches(idx, origin) };
+      origins.set(origin, found);
     }
-    return cached ?? matches(idx, candidateKeys(url));
+    return found;
   }
 
   function originMatches(idx: Index, origin: string): Match[] | null {
@@ -138,7 +149,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         try {
           credential = await store.get(match.key);
         } catch (error) {
-          if (!(error instanceof StoreUnavailableError)) throw error;
+          if (!isUnavailable(error)) throw error;
           report(store, error);
         }
         if (!credential) return undefined;
@@ -153,43 +164,63 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         return entry;
       })();
       entries.set(id, pending);
-      pending.then(
-        (entry) => settled.set(id, entry),
-        () => entries.delete(id), // a failed read is retried by the next request
-      );
+      // A failed read is retried by the next request.
+      pending.catch(() => entries.delete(id));
     }
     return pending;
   }
 
-  async function find(url: string | URL): Promise<Entry | undefined> {
+  async function firstEntry(list: Match[]): Promise<Entry | null> {
+    for (const match of list) {
+      const entry = await entryFor(match);
+      if (entry) return entry;
+    }
+    return null;
+  }
+
+  async function find(url: string): Promise<Entry | null> {
     const idx = settledIndex ?? (await (index ??= loadIndex().catch((error) => {
       index = undefined;
       throw error;
     })));
-    for (const match of matchesFor(idx, String(url))) {
-      const id = `${match.store}\u0000${match.key}`;
-      const entry = settled.has(id) ? settled.get(id) : await entryFor(match);
-      if (entry) return entry;
-    }
-    return undefined;
+    const end = authorityEnd(url);
+    if (end < 0) return firstEntry(matches(idx, candidateKeys(url)));
+    const origin = originFor(idx, url.slice(0, end));
+    if (origin.matches === null) return firstEntry(matches(idx, candidateKeys(url)));
+    if (origin.entry === undefined) origin.entry = await firstEntry(origin.matches);
+    return origin.entry;
+  }
+
+  /** The settled entry for a URL of a warm origin without path keys; undefined when not known yet. */
+  function warm(url: string): Entry | null | undefined {
+    if (!settledIndex) return undefined;
+    const end = authorityEnd(url);
+    if (end < 0) return undefined;
+    return origins.get(url.slice(0, end))?.entry;
+  }
+
+  function apply(request: RequestInput, url: string, entry: Entry | null): HttpRequest {
+    if (!entry) return { url, headers: request.headers ?? {} };
+    if (entry.error) throw entry.error;
+    const application = entry.application ?? safeApplicationOf(entry.resolution.credential, entry.resolution.key);
+    return applyTo(request, application);
   }
 
   return {
     async resolve(url) {
-      return (await find(url))?.resolution;
+      const href = typeof url === 'string' ? url : url.href;
+      const known = warm(href);
+      return (known === undefined ? await find(href) : known)?.resolution;
     },
     async decorate(request) {
-      const entry = await find(request.url);
-      if (!entry) return { url: String(request.url), headers: request.headers ?? {} };
-      if (entry.error) throw entry.error;
-      const application = entry.application ?? safeApplicationOf(entry.resolution.credential, entry.resolution.key);
-      return applyTo(request, application);
+      const url = typeof request.url === 'string' ? request.url : request.url.href;
+      const known = warm(url);
+      return apply(request, url, known === undefined ? await find(url) : known);
     },
     clear() {
       index = undefined;
       settledIndex = undefined;
       entries.clear();
-      settled.clear();
       origins.clear();
     },
   };

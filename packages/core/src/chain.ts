@@ -1,5 +1,5 @@
 import type { Credential } from './credential.js';
-import { ReadOnlyStoreError, StoreUnavailableError } from './errors.js';
+import { isAuthError, isUnavailable, ReadOnlyStoreError, type StoreUnavailableError } from './errors.js';
 import type { CredentialStore } from './store.js';
 
 export interface ChainEvents {
@@ -52,7 +52,7 @@ export class StoreChain implements CredentialStore {
     try {
       return { ok: true, value: await op() };
     } catch (error) {
-      if (!(error instanceof StoreUnavailableError) || this.#events.passOverUnavailable === false) throw error;
+      if (!isUnavailable(error) || this.#events.passOverUnavailable === false) throw error;
       this.reportUnavailable(store, error);
       return { ok: false, error };
     }
@@ -88,11 +88,11 @@ export class StoreChain implements CredentialStore {
       try {
         await store.set(key, credential);
       } catch (error) {
-        if (error instanceof ReadOnlyStoreError) {
+        if (isAuthError(error, 'STORE_READ_ONLY')) {
           readOnly ??= store;
           continue;
         }
-        if (!(error instanceof StoreUnavailableError) || this.#events.passOverUnavailable === false) throw error;
+        if (!isUnavailable(error) || this.#events.passOverUnavailable === false) throw error;
         skipped ??= { store, error };
         continue;
       }

@@ -108,6 +108,30 @@ export class NotFoundError extends AuthError {
   }
 }
 
-export function isAuthError(value: unknown): value is AuthError {
-  return value instanceof AuthError;
+const CODES = new Set<string>([
+  'INVALID_KEY',
+  'INVALID_CREDENTIAL',
+  'STORE_UNAVAILABLE',
+  'STORE_READ_ONLY',
+  'STORE_CORRUPT',
+  'STORE_LOCKED',
+  'STORE_TIMEOUT',
+  'STORE_FAILED',
+  'NOT_FOUND',
+]);
+
+/**
+ * True for errors of this toolkit, told by their `code` rather than by class: a store module
+ * may bring its own copy of @auth/core, whose classes are not ours.
+ */
+export function isAuthError(value: unknown, ...codes: AuthErrorCode[]): value is AuthError {
+  if (!(value instanceof Error)) return false;
+  const code = (value as { code?: unknown }).code;
+  if (typeof code !== 'string' || !CODES.has(code)) return false;
+  return codes.length === 0 || codes.includes(code as AuthErrorCode);
+}
+
+/** A store that cannot be used now (no keychain, locked, timed out): the chain falls back. */
+export function isUnavailable(value: unknown): value is StoreUnavailableError {
+  return isAuthError(value, 'STORE_UNAVAILABLE', 'STORE_TIMEOUT');
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -49,6 +48,7 @@ export class FileStore implements CredentialStore {
   readonly #lockTimeoutMs: number;
   readonly #staleLockMs: number;
   #snapshot: Snapshot | undefined;
+  #reading: Promise<CredentialsDocument> | undefined;
 
   constructor(options: FileStoreOptions = {}) {
     this.path = options.path ?? defaultCredentialsPath();
@@ -89,8 +89,18 @@ export class FileStore implements CredentialStore {
     return removed;
   }
 
-  /** The document as it is on disk now; parsed again only when the file changed. */
-  async #read(): Promise<CredentialsDocument> {
+  /**
+   * The document as it is on disk now; parsed again only when the file changed. Calls made while
+   * a read is under way share it: `auth list` asks for every entry at once.
+   */
+  #read(): Promise<CredentialsDocument> {
+    this.#reading ??= this.#readNow().finally(() => {
+      this.#reading = undefined;
+    });
+    return this.#reading;
+  }
+
+  async #readNow(): Promise<CredentialsDocument> {
     let info: Awaited<ReturnType<typeof stat>>;
     try {
       info = await stat(this.path, { bigint: true });
@@ -167,11 +177,19 @@ export class FileStore implements CredentialStore {
 }
 
 const tempPrefix = (name: string) => `.${name}.`;
+let tempCounter = 0;
+
+/** Unique within this process by pid and counter; the random part only guards against pid reuse. */
+function tempSuffix(): string {
+  tempCounter++;
+  return `${process.pid}.${tempCounter}${Math.random().toString(36).slice(2, 8)}`;
+}
 
 /** Writes a sibling temporary file (0600), syncs it, renames it over the target, syncs the folder. */
 async function writeAtomically(target: string, text: string): Promise<void> {
   const folder = dirname(target);
-  const temp = join(folder, `${tempPrefix(basename(target))}${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Not node:crypto for the name: loading it costs the CLI's start-up more than the whole write.
+  const temp = join(folder, `${tempPrefix(basename(target))}${tempSuffix()}.tmp`);
   const handle = await open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(text, 'utf8');

@@ -21,7 +21,11 @@ export interface KeychainStoreOptions {
 // Loaded on first use, so a program that never touches the keychain never pays for the native module.
 let keyring: Promise<Keyring> | undefined;
 function loadKeyring(): Promise<Keyring> {
-  keyring ??= import('@napi-rs/keyring').catch((error: unknown) => {
+  keyring ??= (async () => {
+    // The module is CommonJS: where `require` exists (the CLI's bundle) it skips the ESM loader.
+    if (typeof require === 'function') return require('@napi-rs/keyring') as Keyring;
+    return import('@napi-rs/keyring');
+  })().catch((error: unknown) => {
     keyring = undefined;
     throw notLoadable(error);
   });

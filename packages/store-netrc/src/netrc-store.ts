@@ -30,7 +30,17 @@ export class NetrcStore implements CredentialStore {
     return this.path;
   }
 
-  async #read(): Promise<Netrc> {
+  #reading: Promise<Netrc> | undefined;
+
+  /** Calls made while a read is under way share it. */
+  #read(): Promise<Netrc> {
+    this.#reading ??= this.#readNow().finally(() => {
+      this.#reading = undefined;
+    });
+    return this.#reading;
+  }
+
+  async #readNow(): Promise<Netrc> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');

@@ -1,0 +1,244 @@
+// `pnpm bench`: every figure of BENCHMARKS.md, each next to its floor measured in the same run.
+// Whole-process figures are medians of repeated runs, interleaved so that machine noise falls on
+// every command alike. Run inside tooling/with-keyring.sh (pnpm bench does) for the keychain rows.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const core = await import(join(root, 'packages/core/dist/index.js'));
+const { FileStore } = await import(join(root, 'packages/store-file/dist/index.js'));
+const authBin = join(root, 'packages/cli/dist/auth.cjs');
+const unbundled = join(root, 'tooling/bench/unbundled-auth.mjs');
+const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const rows = [];
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+const row = (what, figure, floor, vs, budget = '') => {
+  rows.push({ what, figure, floor, vs, budget });
+  console.error(`  ${what}: ${figure} (floor ${floor}) ${vs} ${budget}`);
+};
+
+// ---------------------------------------------------------------- per-request work
+async function perRequest() {
+  console.error('per-request: 200,000 URLs over 10,000 hosts');
+  const HOSTS = 10_000;
+  const N = 200_000;
+  const calls = { list: 0, get: 0 };
+  const entries = [];
+  for (let h = 0; h < HOSTS; h++) entries.push([`h${h}.example.com`, { type: 'bearer', token: `token-${h}` }]);
+  const inner = new core.MemoryStore(entries, 'memory');
+  const counting = {
+    name: 'memory',
+    list: () => (calls.list++, inner.list()),
+    get: (k) => (calls.get++, inner.get(k)),
+    set: (k, c) => inner.set(k, c),
+    delete: (k) => inner.delete(k),
+  };
+  const urls = Array.from({ length: N }, (_, i) => `https://h${i % HOSTS}.example.com/conda-forge/noarch/pkg-${i}.conda`);
+  const auth = core.createAuthenticator({ store: counting });
+  for (const url of urls) await auth.decorate({ url }); // warm: every host read once
+  const callsAfterWarm = { ...calls };
+
+  const timeUrl = () => {
+    const t = performance.now();
+    let n = 0;
+    for (const url of urls) n += new URL(url).pathname.length;
+    if (n < 0) throw new Error();
+    return performance.now() - t;
+  };
+  const timeAuth = async () => {
+    const t = performance.now();
+    let n = 0;
+    for (const url of urls) {
+      const r = await auth.decorate({ url });
+      n += r.headers.authorization.length;
+    }
+    if (n < 0) throw new Error();
+    return performance.now() - t;
+  };
+  const u = [];
+  const a = [];
+  for (let r = 0; r < 9; r++) {
+    u.push(timeUrl());
+    a.push(await timeAuth());
+  }
+  const mu = median(u);
+  const ma = median(a);
+  row('resolve + decorate, warm cache, 200,000 URLs', `${ms(ma)} (${((ma * 1e6) / N).toFixed(0)} ns/URL)`, `new URL(): ${ms(mu)}`, ratio(ma, mu), 'budget ≤ 2×');
+  row(
+    'store calls for that workload',
+    `${callsAfterWarm.list} list(), ${callsAfterWarm.get} get() (warm-up), then ${calls.list - callsAfterWarm.list} list(), ${calls.get - callsAfterWarm.get} get() for 1,800,000 more`,
+    '1 list() per store, 1 get() per matched key',
+    calls.list === 1 && calls.get === HOSTS ? 'met' : 'NOT MET',
+  );
+
+  // 200 concurrent first requests to one key, with a store that takes 5 ms per call.
+  let gets = 0;
+  let lists = 0;
+  const slow = {
+    name: 'slow',
+    list: async () => (lists++, await new Promise((r) => setTimeout(r, 5)), ['*.prefix.dev']),
+    get: async () => (gets++, await new Promise((r) => setTimeout(r, 5)), { type: 'bearer', token: 't' }),
+    set: async () => {},
+    delete: async () => false,
+  };
+  const cold = core.createAuthenticator({ store: slow });
+  await Promise.all(Array.from({ length: 200 }, (_, i) => cold.decorate({ url: `https://repo.prefix.dev/c/${i}` })));
+  row('200 concurrent first requests to one key', `${lists} list(), ${gets} get()`, '1 list(), 1 get()', lists === 1 && gets === 1 ? 'met' : 'NOT MET');
+}
+
+// ---------------------------------------------------------------- whole processes
+function timeProcesses(commands, runs = RUNS) {
+  const times = commands.map(() => []);
+  for (let r = 0; r < runs + 2; r++) {
+    commands.forEach((c, i) => {
+      const t = process.hrtime.bigint();
+      const out = spawnSync(c.argv[0], c.argv.slice(1), { env: c.env, input: c.input ?? '', stdio: ['pipe', 'pipe', 'pipe'] });
+      const elapsed = Number(process.hrtime.bigint() - t) / 1e6;
+      if (out.status !== 0) throw new Error(`${c.name} failed: ${out.stderr}`);
+      if (r >= 2) times[i].push(elapsed); // two warm-up rounds
+    });
+  }
+  return times.map(median);
+}
+
+function startup() {
+  console.error(`CLI start-up, ${RUNS} runs each`);
+  const home = mkdtempSync(join(tmpdir(), 'auth-bench-'));
+  const file = join(home, 'credentials.json');
+  const doc = new Map();
+  for (let i = 0; i < 200; i++) doc.set(`host-${i}.example.com`, core.encodeCredential({ type: 'bearer', token: `token-${i}` }));
+  writeFileSync(file, core.serializeCredentialsDocument(doc));
+  // This machine sets NODE_EXTRA_CA_CERTS to the whole system bundle, which every Node process
+  // parses at start-up: the figures are given with the environment as it is and without it.
+  const environments = [
+    ['this environment', { ...process.env, HOME: home }],
+    ['clean environment (PATH and HOME only)', { PATH: process.env.PATH, HOME: home }],
+  ];
+  for (const [label, env] of environments) {
+    const [floor, list, token, listBefore, tokenBefore] = timeProcesses([
+      { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env },
+      { name: 'list', argv: [process.execPath, authBin, 'list', '--file', file], env },
+      { name: 'token', argv: [process.execPath, authBin, 'token', 'host-117.example.com', '--file', file], env },
+      { name: 'list (unbundled)', argv: [process.execPath, unbundled, 'list', '--file', file], env },
+      { name: 'token (unbundled)', argv: [process.execPath, unbundled, 'token', 'host-117.example.com', '--file', file], env },
+    ]);
+    row(`auth list --file (200 entries), ${label}`, ms(list), `node -e 0: ${ms(floor)}`, ratio(list, floor), 'budget ≤ 1.3×');
+    row(`auth token <host> --file, ${label}`, ms(token), `node -e 0: ${ms(floor)}`, ratio(token, floor), 'budget ≤ 1.3×');
+    row(`before (unbundled ESM): auth list --file, ${label}`, ms(listBefore), `node -e 0: ${ms(floor)}`, ratio(listBefore, floor));
+    row(`before (unbundled ESM): auth token --file, ${label}`, ms(tokenBefore), `node -e 0: ${ms(floor)}`, ratio(tokenBefore, floor));
+  }
+}
+
+function have(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
+}
+
+function keychain() {
+  if (process.env.AUTH_KEYRING !== '1') {
+    console.error('keychain: skipped (run through tooling/with-keyring.sh, as pnpm bench does)');
+    return;
+  }
+  console.error(`keychain reads of one entry, ${RUNS} runs each`);
+  const key = 'bench.example.com';
+  const secret = '{"BearerToken":"bench-token"}';
+  spawnSync('secret-tool', ['store', '--label', 'bench', 'service', 'rattler', 'username', key], { input: secret });
+  const home = mkdtempSync(join(tmpdir(), 'auth-bench-kc-'));
+  const env = { ...process.env, HOME: home };
+  const keyringModule = join(root, 'packages/store-keychain/node_modules/@napi-rs/keyring/index.js');
+  const commands = [
+    { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env },
+    { name: 'auth token (keychain)', argv: [process.execPath, authBin, 'token', key, '--store', 'keychain'], env },
+    { name: 'auth token (default chain)', argv: [process.execPath, authBin, 'token', key], env },
+    {
+      name: 'bare @napi-rs/keyring read in Node',
+      argv: [process.execPath, '-e', `const {Entry}=require(${JSON.stringify(keyringModule)});process.stdout.write(new Entry('rattler',${JSON.stringify(key)},{linux:{store:'secret-service'}}).getPassword())`],
+      env,
+    },
+    { name: 'secret-tool lookup', argv: ['secret-tool', 'lookup', 'service', 'rattler', 'username', key], env },
+  ];
+  if (have('keyring')) commands.push({ name: 'keyring get (python3-keyring)', argv: ['keyring', 'get', 'rattler', key], env });
+  if (have('docker-credential-secretservice')) {
+    const store = spawnSync('docker-credential-secretservice', ['store'], {
+      input: JSON.stringify({ ServerURL: `https://${key}`, Username: 'u', Secret: 'bench-token' }),
+    });
+    if (store.status === 0) {
+      commands.push({ name: 'docker-credential-secretservice get', argv: ['docker-credential-secretservice', 'get'], env, input: `https://${key}` });
+    }
+  }
+  const times = timeProcesses(commands);
+  const [floor, ...rest] = times;
+  const bare = times[3];
+  commands.slice(1).forEach((c, i) => row(c.name, ms(rest[i]), `node -e 0: ${ms(floor)}; bare napi read: ${ms(bare)}`, `${ratio(rest[i], floor)} of node, ${ratio(rest[i], bare)} of bare`));
+  for (const missing of [
+    ['keyring', 'python3-keyring'],
+    ['docker-credential-secretservice', 'golang-docker-credential-helpers'],
+  ]) {
+    if (!have(missing[0])) console.error(`  ${missing[0]}: not installed (apt-get install ${missing[1]})`);
+  }
+}
+
+// ---------------------------------------------------------------- the file store
+async function fileStore() {
+  console.error('file store');
+  const dir = mkdtempSync(join(tmpdir(), 'auth-bench-file-'));
+  const big = join(dir, 'big.json');
+  const doc = new Map();
+  for (let i = 0; i < 10_000; i++) doc.set(`host-${i}.example.com`, core.encodeCredential({ type: 'bearer', token: `token-${i}` }));
+  const text = core.serializeCredentialsDocument(doc);
+  const inProcess = [];
+  const parseOnly = [];
+  for (let r = 0; r < 15; r++) {
+    writeFileSync(big, text);
+    let t = performance.now();
+    await new FileStore({ path: big }).set('new.example.com', { type: 'bearer', token: 'n' });
+    inProcess.push(performance.now() - t);
+    t = performance.now();
+    JSON.parse(readFileSync(big, 'utf8'));
+    parseOnly.push(performance.now() - t);
+  }
+  row('login into a 10,000-entry file (FileStore.set, in process)', ms(median(inProcess)), `read + JSON.parse of the file: ${ms(median(parseOnly))}`, ratio(median(inProcess), median(parseOnly)));
+
+  writeFileSync(big, text);
+  const env = { PATH: process.env.PATH, HOME: dir };
+  const [floor, cli] = timeProcesses(
+    [
+      { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env },
+      { name: 'auth login', argv: [process.execPath, authBin, 'login', 'cli.example.com', '--token', 't', '--file', big], env },
+    ],
+    15,
+  );
+  row('auth login --file into a 10,000-entry file', ms(cli), `node -e 0: ${ms(floor)}`, ratio(cli, floor));
+
+  const concurrent = join(dir, 'concurrent.json');
+  const t = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: 50 },
+      (_, i) =>
+        new Promise((resolve, reject) => {
+          const child = spawn(process.execPath, [authBin, 'login', `c${i}.example.com`, '--token', `t${i}`, '--file', concurrent], { env, stdio: 'ignore' });
+          child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`login ${i} exited ${code}`))));
+        }),
+    ),
+  );
+  const elapsed = performance.now() - t;
+  const entries = Object.keys(JSON.parse(readFileSync(concurrent, 'utf8'))).length;
+  row('50 concurrent auth login processes, one file', `${ms(elapsed)} wall, ${entries} entries, valid JSON`, `50 × node -e 0 on ${cpus().length} cores ≈ ${ms((50 * floor) / cpus().length)}`, entries === 50 ? 'all kept' : 'LOST ENTRIES');
+}
+
+// BENCH_ONLY=startup (or per-request, keychain, file) runs one part.
+const only = process.env.BENCH_ONLY;
+if (!only || only === 'per-request') await perRequest();
+if (!only || only === 'startup') startup();
+if (!only || only === 'keychain') keychain();
+if (!only || only === 'file') await fileStore();
+
+console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);
+console.log('| what | figure | floor (same run) | vs floor | budget |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const r of rows) console.log(`| ${r.what} | ${r.figure} | ${r.floor} | ${r.vs} | ${r.budget} |`);

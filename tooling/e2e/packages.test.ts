@@ -1,0 +1,177 @@
+/**
+ * The packages as users get them: every package published with `pnpm publish` to Verdaccio on
+ * loopback (which serves @auth/* only from itself and proxies everything else), then installed
+ * the way the README says. This is what catches a missing `files` entry, a `workspace:` range
+ * left in a tarball or a dependency leaking into @auth/core.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '../test/http.js';
+import { fixture, repoRoot } from '../test/paths.js';
+import { type Registry, startVerdaccio } from '../test/verdaccio.js';
+
+const PACKAGES = ['core', 'store-file', 'store-netrc', 'store-keychain', 'cli'];
+
+let registry: Registry;
+let server: TestServer;
+let work: string;
+let npmrc: string;
+let prefix: string;
+
+/** npm with the test registry and a private cache: nothing outside the sandbox is touched. */
+function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+  const out = spawnSync('npm', [...args, '--registry', `${registry.url}/`, '--userconfig', npmrc, '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 300_000,
+  });
+  if (out.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${out.stderr}`);
+  return out.stdout;
+}
+
+function auth(args: string[], home: string, env: NodeJS.ProcessEnv = {}, cwd = home) {
+  return spawnSync(join(prefix, 'bin', 'auth'), args, {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: home, ...env },
+    timeout: 60_000,
+  });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'auth-e2e-'));
+  registry = await startVerdaccio({
+    proxyPublic: true,
+    // That scope on the public registry belongs to someone else: never proxy it.
+    packages: "  '@auth/*':\n    access: $all\n    publish: $authenticated\n",
+  });
+  const token = await registry.addUser('publisher', 'publisher-pw');
+  npmrc = join(work, 'npmrc');
+  writeFileSync(npmrc, `//127.0.0.1:${registry.port}/:_authToken=${token}\n`);
+  for (const name of PACKAGES) {
+    execFileSync('pnpm', ['publish', '--registry', `${registry.url}/`, '--no-git-checks', '--access', 'public'], {
+      cwd: join(repoRoot, 'packages', name),
+      env: { ...process.env, npm_config_userconfig: npmrc },
+      stdio: 'pipe',
+    });
+  }
+  server = await startServer({ bearer: 'e2e-token' });
+  prefix = join(work, 'global');
+}, 600_000);
+
+afterAll(async () => {
+  await server?.close();
+  await registry?.stop();
+});
+
+describe('published packages, installed as users install them', () => {
+  it('tarballs carry no workspace: ranges and only what files lists', async () => {
+    for (const name of PACKAGES) {
+      const res = await fetch(`${registry.url}/@auth%2f${name}`);
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
+      const [manifest] = Object.values(doc.versions);
+      for (const range of Object.values(manifest?.dependencies ?? {})) expect(range).not.toMatch(/^workspace:/);
+    }
+  });
+
+  it('npm install -g @auth/cli gives a working auth: login, list, token, logout', () => {
+    npm(['install', '-g', '@auth/cli', '--prefix', prefix], work);
+    const home = mkdtempSync(join(tmpdir(), 'auth-e2e-home-'));
+    const login = auth(['login', 'e2e.example.com', '--token', 'tok-e2e'], home);
+    expect(login.status).toBe(0);
+    const list = auth(['list', '--json'], home);
+    expect(JSON.parse(list.stdout)).toEqual([{ key: 'e2e.example.com', type: 'bearer', store: 'file', shadowed: false }]);
+    expect(auth(['token', 'https://e2e.example.com/x'], home).stdout).toBe('tok-e2e\n');
+    expect(auth(['logout', 'e2e.example.com'], home).status).toBe(0);
+    expect(auth(['token', 'e2e.example.com'], home).status).toBe(1);
+    expect(auth(['--version'], home).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  }, 300_000);
+
+  it('a project that installs @auth/core alone gets no other package, and authenticates from ESM and CommonJS', async () => {
+    const project = join(work, 'core-only');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'core-only', version: '1.0.0', private: true }));
+    npm(['install', '@auth/core'], project);
+    expect(readdirSync(join(project, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['@auth']);
+    expect(readdirSync(join(project, 'node_modules', '@auth'))).toEqual(['core']);
+
+    const store = `{
+      name: 'mine',
+      async get(key) { return key === '127.0.0.1:${server.port}' ? { type: 'bearer', token: 'e2e-token' } : undefined; },
+      async set() {}, async delete() { return false; },
+      async list() { return ['127.0.0.1:${server.port}']; },
+    }`;
+    writeFileSync(
+      join(project, 'esm.mjs'),
+      `import { createAuthenticator } from '@auth/core';
+       const auth = createAuthenticator({ store: ${store} });
+       const req = await auth.decorate({ url: '${server.origin}/bearer/esm' });
+       const res = await fetch(req.url, { headers: req.headers });
+       console.log(res.status);`,
+    );
+    writeFileSync(
+      join(project, 'cjs.cjs'),
+      `const { createAuthenticator } = require('@auth/core');
+       const auth = createAuthenticator({ store: ${store} });
+       auth.decorate({ url: '${server.origin}/bearer/cjs' })
+         .then((req) => fetch(req.url, { headers: req.headers }))
+         .then((res) => console.log(res.status));`,
+    );
+    const run = (file: string) => execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' }).trim();
+    expect(run('esm.mjs')).toBe('200');
+    expect(run('cjs.cjs')).toBe('200');
+    expect(server.seen.slice(-2).map((s) => [s.path, s.authorization])).toEqual([
+      ['/bearer/esm', 'Bearer e2e-token'],
+      ['/bearer/cjs', 'Bearer e2e-token'],
+    ]);
+
+    npm(['install', 'got@14'], project);
+    writeFileSync(
+      join(project, 'got.mjs'),
+      `import got from 'got';
+       import { createAuthenticator } from '@auth/core';
+       import { authHooks } from '@auth/core/got';
+       const client = got.extend(authHooks(createAuthenticator({ store: ${store} })));
+       console.log((await client('${server.origin}/bearer/got')).statusCode);`,
+    );
+    expect(run('got.mjs')).toBe('200');
+    expect(server.seen.at(-1)).toMatchObject({ path: '/bearer/got', authorization: 'Bearer e2e-token' });
+  }, 300_000);
+
+  it('@auth/store-netrc and a store module from outside the repository are swapped in with --store', () => {
+    const project = join(work, 'swap');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'swap', version: '1.0.0', private: true }));
+    npm(['install', '@auth/store-netrc'], project);
+    const home = mkdtempSync(join(tmpdir(), 'auth-e2e-home-'));
+    const netrc = auth(['list', '--json', '--store', '@auth/store-netrc'], home, { NETRC: fixture('netrc') }, project);
+    expect(netrc.status).toBe(0);
+    expect((JSON.parse(netrc.stdout) as { key: string }[]).map((e) => e.key)).toEqual(['artifactory.example.org', 'nexus.example.com']);
+
+    const elsewhere = mkdtempSync(join(tmpdir(), 'auth-e2e-store-'));
+    writeFileSync(
+      join(elsewhere, 'store.mjs'),
+      `const data = new Map();
+       export function createStore() {
+         return { name: 'outside', async get(k) { return data.get(k); }, async set(k, c) { data.set(k, c); },
+                  async delete(k) { return data.delete(k); }, async list() { return ['outside.example.com']; } };
+       }
+       data.set('outside.example.com', { type: 'conda-token', token: 'outside-tok' });`,
+    );
+    const out = auth(['token', 'outside.example.com', '--store', join(elsewhere, 'store.mjs')], home);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe('outside-tok\n');
+  }, 300_000);
+
+  it("the README's install section is what this test does", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    expect(readme).toContain('npm install -g @auth/cli');
+    expect(readme).toContain('npm install @auth/core');
+    expect(readme).toContain('--store @auth/store-netrc');
+  });
+});
