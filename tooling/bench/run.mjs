@@ -33,8 +33,14 @@ async function perRequest() {
   const inner = new core.MemoryStore(entries, 'memory');
   const counting = {
     name: 'memory',
-    list: () => (calls.list++, inner.list()),
-    get: (k) => (calls.get++, inner.get(k)),
+    list: () => {
+      calls.list++;
+      return inner.list();
+    },
+    get: (k) => {
+      calls.get++;
+      return inner.get(k);
+    },
     set: (k, c) => inner.set(k, c),
     delete: (k) => inner.delete(k),
   };
@@ -81,8 +87,16 @@ async function perRequest() {
   let lists = 0;
   const slow = {
     name: 'slow',
-    list: async () => (lists++, await new Promise((r) => setTimeout(r, 5)), ['*.prefix.dev']),
-    get: async () => (gets++, await new Promise((r) => setTimeout(r, 5)), { type: 'bearer', token: 't' }),
+    list: async () => {
+      lists++;
+      await new Promise((r) => setTimeout(r, 5));
+      return ['*.prefix.dev'];
+    },
+    get: async () => {
+      gets++;
+      await new Promise((r) => setTimeout(r, 5));
+      return { type: 'bearer', token: 't' };
+    },
     set: async () => {},
     delete: async () => false,
   };
@@ -173,7 +187,9 @@ function keychain() {
   const times = timeProcesses(commands);
   const [floor, ...rest] = times;
   const bare = times[3];
-  commands.slice(1).forEach((c, i) => row(c.name, ms(rest[i]), `node -e 0: ${ms(floor)}; bare napi read: ${ms(bare)}`, `${ratio(rest[i], floor)} of node, ${ratio(rest[i], bare)} of bare`));
+  commands.slice(1).forEach((c, i) => {
+    row(c.name, ms(rest[i]), `node -e 0: ${ms(floor)}; bare napi read: ${ms(bare)}`, `${ratio(rest[i], floor)} of node, ${ratio(rest[i], bare)} of bare`);
+  });
   for (const missing of [
     ['keyring', 'python3-keyring'],
     ['docker-credential-secretservice', 'golang-docker-credential-helpers'],
