@@ -4,7 +4,8 @@
  * the way the README says. This is what catches a missing `files` entry, a `workspace:` range
  * left in a tarball or a dependency leaking into @auth/core.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { startServer, type TestServer } from '../test/http.js';
 import { fixture, repoRoot } from '../test/paths.js';
 import { type Registry, startVerdaccio } from '../test/verdaccio.js';
 
+const execFileAsync = promisify(execFile);
 const PACKAGES = ['core', 'store-file', 'store-netrc', 'store-keychain', 'cli'];
 
 let registry: Registry;
@@ -69,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('published packages, installed as users install them', () => {
-  it('tarballs carry no workspace: ranges and only what files lists', async () => {
+  it('published manifests carry no workspace: ranges', async () => {
     for (const name of PACKAGES) {
       const res = await fetch(`${registry.url}/@auth%2f${name}`);
       expect(res.status).toBe(200);
@@ -90,6 +92,10 @@ describe('published packages, installed as users install them', () => {
     expect(auth(['logout', 'e2e.example.com'], home).status).toBe(0);
     expect(auth(['token', 'e2e.example.com'], home).status).toBe(1);
     expect(auth(['--version'], home).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    // Only what `files` lists: the bundle, no sources, no build scripts.
+    const installed = readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli')).sort();
+    expect(installed.filter((f) => f !== 'node_modules')).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+    expect(readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'dist'))).toEqual(expect.arrayContaining(['auth.cjs', 'yargs.cjs']));
   }, 300_000);
 
   it('a project that installs @auth/core alone gets no other package, and authenticates from ESM and CommonJS', async () => {
@@ -99,6 +105,9 @@ describe('published packages, installed as users install them', () => {
     npm(['install', '@auth/core'], project);
     expect(readdirSync(join(project, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['@auth']);
     expect(readdirSync(join(project, 'node_modules', '@auth'))).toEqual(['core']);
+    expect(readdirSync(join(project, 'node_modules', '@auth', 'core')).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
+    const manifest = JSON.parse(readFileSync(join(project, 'node_modules', '@auth', 'core', 'package.json'), 'utf8'));
+    expect(manifest.dependencies ?? {}).toEqual({});
 
     const store = `{
       name: 'mine',
@@ -122,9 +131,10 @@ describe('published packages, installed as users install them', () => {
          .then((req) => fetch(req.url, { headers: req.headers }))
          .then((res) => console.log(res.status));`,
     );
-    const run = (file: string) => execFileSync(process.execPath, [file], { cwd: project, encoding: 'utf8' }).trim();
-    expect(run('esm.mjs')).toBe('200');
-    expect(run('cjs.cjs')).toBe('200');
+    // Asynchronously: the server answering these requests lives in this process.
+    const run = async (file: string) => (await execFileAsync(process.execPath, [file], { cwd: project, encoding: 'utf8' })).stdout.trim();
+    expect(await run('esm.mjs')).toBe('200');
+    expect(await run('cjs.cjs')).toBe('200');
     expect(server.seen.slice(-2).map((s) => [s.path, s.authorization])).toEqual([
       ['/bearer/esm', 'Bearer e2e-token'],
       ['/bearer/cjs', 'Bearer e2e-token'],
@@ -139,7 +149,7 @@ describe('published packages, installed as users install them', () => {
        const client = got.extend(authHooks(createAuthenticator({ store: ${store} })));
        console.log((await client('${server.origin}/bearer/got')).statusCode);`,
     );
-    expect(run('got.mjs')).toBe('200');
+    expect(await run('got.mjs')).toBe('200');
     expect(server.seen.at(-1)).toMatchObject({ path: '/bearer/got', authorization: 'Bearer e2e-token' });
   }, 300_000);
 
