@@ -59,6 +59,15 @@ export const CREDENTIAL_TYPES: readonly CredentialType[] = [
 const SECRET_FIELDS = new Set(['token', 'password', 'secretAccessKey', 'sessionToken', 'accessToken', 'refreshToken', 'raw']);
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+/** The secret values a credential holds, for scrubbing them out of text that is about to be shown. */
+export function secretValues(credential: Credential): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(credential)) {
+    if (SECRET_FIELDS.has(name) && typeof value === 'string' && value !== '') out.push(value);
+  }
+  return out;
+}
+
 /** A copy of the credential with every secret field replaced by `***`. */
 export function redactCredential(credential: Credential): Record<string, unknown> {
   const out: Record<string, unknown> = {};

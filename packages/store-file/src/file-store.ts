@@ -14,7 +14,7 @@ import {
   StoreFailedError,
   validateCredential,
 } from '@auth/core';
-import { acquireLock } from './lock.js';
+import { acquireLock, alive } from './lock.js';
 
 export interface FileStoreOptions {
   /** The credentials file. Default: `~/.rattler/credentials.json`, the file rattler and pixi use. */
@@ -228,15 +228,7 @@ async function removeAbandonedTemps(folder: string, name: string): Promise<void>
   for (const entry of await readdir(folder)) {
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
     const pid = Number(entry.slice(prefix.length).split('.')[0]);
-    if (pid === process.pid) continue;
-    let dead = true;
-    try {
-      process.kill(pid, 0);
-      dead = false;
-    } catch (error) {
-      dead = (error as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-    if (dead) await unlink(join(folder, entry)).catch(() => {});
+    if (pid !== process.pid && !alive(pid)) await unlink(join(folder, entry)).catch(() => {});
   }
 }
 

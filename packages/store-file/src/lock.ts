@@ -24,7 +24,8 @@ interface Holder {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function alive(pid: number): boolean {
+/** Whether a process of this id exists (EPERM: it does, but is not ours to signal). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -6,6 +6,7 @@ import {
   type Resolution,
   redactText,
   redactUrl,
+  secretValues,
 } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { data, say } from '../io.js';
@@ -51,13 +52,6 @@ async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, 
   }
 }
 
-function secretsOf(credential: Credential | undefined): string[] {
-  if (!credential) return [];
-  return Object.entries(credential)
-    .filter(([name]) => /token|password|secret/i.test(name))
-    .map(([, v]) => String(v));
-}
-
 function timeoutOf(ctx: Context): number {
   const raw = str(ctx.args.timeout);
   if (raw === undefined) return 30_000;
@@ -70,7 +64,7 @@ export async function status(ctx: Context): Promise<number> {
   const url = parseUrl(str(ctx.args.url) ?? '');
   const authenticator = createAuthenticator({ store: await ctx.stores() });
   const found: Resolution | undefined = await authenticator.resolve(url);
-  const result = await probe(authenticator, url, timeoutOf(ctx), secretsOf(found?.credential));
+  const result = await probe(authenticator, url, timeoutOf(ctx), found ? secretValues(found.credential) : []);
   const report: StatusReport = {
     url: redactUrl(url),
     finalUrl: result.finalUrl,
@@ -95,7 +89,7 @@ export async function verifyBeforeLogin(ctx: Context, input: string, key: string
   const url = parseUrl(input.startsWith('*.') ? input.slice(2) : input);
   const authenticator = createAuthenticator({ store: new MemoryStore([[key, credential]]) });
   if (!(await authenticator.resolve(url))) throw new UsageError(`--verify needs a URL that ${key} applies to`);
-  const result = await probe(authenticator, url, timeoutOf(ctx), secretsOf(credential));
+  const result = await probe(authenticator, url, timeoutOf(ctx), secretValues(credential));
   if (result.status === null) throw new OperationError(`could not verify the credential: ${result.error}; nothing was stored`);
   if (result.status === 401 || result.status === 403) {
     throw new OperationError(`${redactUrl(url)} rejected the credential (HTTP ${result.status}); nothing was stored`);
