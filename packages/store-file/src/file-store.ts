@@ -1,4 +1,3 @@
-import { mkdir, open, readdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -14,6 +13,7 @@ import {
   StoreFailedError,
   validateCredential,
 } from '@auth/core';
+import { close, fchmod, fsync, mkdir, open, readdir, readFile, realpath, rename, stat, unlink, writeFile } from './fs.js';
 import { acquireLock, alive } from './lock.js';
 
 export interface FileStoreOptions {
@@ -101,9 +101,9 @@ export class FileStore implements CredentialStore {
   }
 
   async #readNow(): Promise<CredentialsDocument> {
-    let info: Awaited<ReturnType<typeof stat>>;
+    let info: import('node:fs').BigIntStats;
     try {
-      info = await stat(this.path, { bigint: true });
+      info = (await stat(this.path, { bigint: true })) as import('node:fs').BigIntStats;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
       throw this.#failed('read', error);
@@ -190,17 +190,17 @@ async function writeAtomically(target: string, text: string): Promise<void> {
   const folder = dirname(target);
   // Not node:crypto for the name: loading it costs the CLI's start-up more than the whole write.
   const temp = join(folder, `${tempPrefix(basename(target))}${tempSuffix()}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
+  const fd = await open(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(text, 'utf8');
-    await handle.chmod(0o600);
-    await handle.sync();
+    await writeFile(fd, text, 'utf8');
+    await fchmod(fd, 0o600);
+    await fsync(fd);
   } catch (error) {
-    await handle.close();
+    await close(fd);
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await handle.close();
+  await close(fd);
   try {
     await rename(temp, target);
   } catch (error) {
@@ -211,14 +211,14 @@ async function writeAtomically(target: string, text: string): Promise<void> {
 }
 
 async function syncFolder(folder: string): Promise<void> {
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number | undefined;
   try {
-    handle = await open(folder, 'r');
-    await handle.sync();
+    fd = await open(folder, 'r');
+    await fsync(fd);
   } catch {
     // Some platforms cannot sync a directory; the rename itself is still atomic.
   } finally {
-    await handle?.close();
+    if (fd !== undefined) await close(fd);
   }
 }
 

@@ -1,4 +1,4 @@
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { close, open, readFile, rename, stat, unlink, writeFile } from './fs.js';
 import { hostname } from 'node:os';
 import { StoreFailedError, StoreLockedError } from '@auth/core';
 
@@ -61,9 +61,9 @@ function isStale(found: { holder: Holder | undefined; mtimeMs: number }, staleMs
 /** Removes a stale lock if it is still the one we judged stale. */
 async function breakStale(lockPath: string, judged: string, staleMs: number): Promise<void> {
   const breaker = `${lockPath}.break`;
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(breaker, 'wx', 0o600);
+    fd = await open(breaker, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Another process is breaking it; a breaker that died holding this is itself stale.
@@ -80,7 +80,7 @@ async function breakStale(lockPath: string, judged: string, staleMs: number): Pr
       await unlink(aside).catch(() => {});
     }
   } finally {
-    await handle.close();
+    await close(fd);
     await unlink(breaker).catch(() => {});
   }
 }
@@ -90,11 +90,11 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
   let wait = 2;
   for (;;) {
     try {
-      const handle = await open(lockPath, 'wx', 0o600);
+      const fd = await open(lockPath, 'wx', 0o600);
       try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() }));
+        await writeFile(fd, JSON.stringify({ pid: process.pid, host: hostname(), time: Date.now() }));
       } finally {
-        await handle.close();
+        await close(fd);
       }
       return async () => {
         await unlink(lockPath).catch(() => {});

@@ -1,8 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile as readFileCallback } from 'node:fs';
+import { promisify } from 'node:util';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Credential, type CredentialStore, protect, ReadOnlyStoreError, StoreFailedError } from '@auth/core';
 import { type Netrc, parseNetrc } from './netrc.js';
+
+// Not node:fs/promises: loading it costs a CLI's start-up more than reading the file.
+const readFile = promisify(readFileCallback);
 
 export interface NetrcStoreOptions {
   /** The netrc file. Default: `NETRC`, else `~/.netrc`. */
