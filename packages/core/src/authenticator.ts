@@ -1,6 +1,6 @@
 import type { StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
-import { type Application, type HttpRequest, type RequestInput, applyTo, authorityEnd, safeApplicationOf } from './decorate.js';
+import { type Application, applyAt, authorityEnd, type HttpRequest, type RequestInput, safeApplicationOf } from './decorate.js';
 import { isUnavailable, type StoreUnavailableError } from './errors.js';
 import { normalizeHostname } from './keys.js';
 import { candidateKeys, wildcardsFor } from './match.js';
@@ -192,30 +192,29 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   /** The settled entry for a URL of a warm origin without path keys; undefined when not known yet. */
-  function warm(url: string): Entry | null | undefined {
-    if (!settledIndex) return undefined;
-    const end = authorityEnd(url);
-    if (end < 0) return undefined;
+  function warm(url: string, end: number): Entry | null | undefined {
+    if (!settledIndex || end < 0) return undefined;
     return origins.get(url.slice(0, end))?.entry;
   }
 
-  function apply(request: RequestInput, url: string, entry: Entry | null): HttpRequest {
+  function apply(request: RequestInput, url: string, end: number, entry: Entry | null): HttpRequest {
     if (!entry) return { url, headers: request.headers ?? {} };
     if (entry.error) throw entry.error;
     const application = entry.application ?? safeApplicationOf(entry.resolution.credential, entry.resolution.key);
-    return applyTo(request, application);
+    return applyAt(url, end, request.headers, application);
   }
 
   return {
     async resolve(url) {
       const href = typeof url === 'string' ? url : url.href;
-      const known = warm(href);
+      const known = warm(href, authorityEnd(href));
       return (known === undefined ? await find(href) : known)?.resolution;
     },
     async decorate(request) {
       const url = typeof request.url === 'string' ? request.url : request.url.href;
-      const known = warm(url);
-      return apply(request, url, known === undefined ? await find(url) : known);
+      const end = authorityEnd(url);
+      const known = warm(url, end);
+      return apply(request, url, end, known === undefined ? await find(url) : known);
     },
     clear() {
       index = undefined;

@@ -72,9 +72,7 @@ export function hasAuthorization(headers: Headers | undefined): boolean {
 /** True when the URL carries user:password or a conda token already. */
 export function urlHasCredentials(url: string): boolean {
   const end = authorityEnd(url);
-  if (end < 0) return false;
-  if (url.lastIndexOf('@', end) > url.indexOf('://')) return true;
-  return url.startsWith('/t/', end);
+  return end >= 0 && (url.lastIndexOf('@', end) > url.indexOf('://') || url.startsWith('/t/', end));
 }
 
 /**
@@ -82,14 +80,20 @@ export function urlHasCredentials(url: string): boolean {
  * (an Authorization header, user:password or /t/<token>/ in its URL) is returned unchanged.
  */
 export function applyTo(request: RequestInput, application: Application): HttpRequest {
-  const url = String(request.url);
-  const headers = request.headers ?? {};
-  if (application.kind === 'none' || hasAuthorization(headers) || urlHasCredentials(url)) return { url, headers };
-  if (application.kind === 'header') return { url, headers: { ...headers, authorization: application.value } };
-  const end = authorityEnd(url);
-  if (end < 0) return { url, headers };
+  const url = typeof request.url === 'string' ? request.url : request.url.href;
+  return applyAt(url, authorityEnd(url), request.headers, application);
+}
+
+/** applyTo for a URL whose authority end is known already (the authenticator's hot path). */
+export function applyAt(url: string, end: number, headers: Headers | undefined, application: Application): HttpRequest {
+  if (application.kind === 'none' || end < 0 || hasAuthorization(headers)) return { url, headers: headers ?? {} };
+  const start = url.indexOf('://');
+  if (url.lastIndexOf('@', end) > start || url.startsWith('/t/', end)) return { url, headers: headers ?? {} };
+  if (application.kind === 'header') {
+    return { url, headers: headers ? { ...headers, authorization: application.value } : { authorization: application.value } };
+  }
   const rest = url.slice(end);
-  return { url: url.slice(0, end) + application.segment + (rest.startsWith('/') ? rest : `/${rest}`), headers };
+  return { url: url.slice(0, end) + application.segment + (rest.startsWith('/') ? rest : `/${rest}`), headers: headers ?? {} };
 }
 
 /** Decorates one request with one credential. */
