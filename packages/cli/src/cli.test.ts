@@ -59,6 +59,17 @@ describe('auth on the file store', () => {
     ]);
   });
 
+  it('two stores of the same name each report their own entry', () => {
+    const s = sandbox({ keychain: false });
+    writeFileSync(join(s.home, 'env.json'), '{"a.example.com":{"BasicHTTP":{"username":"from-env","password":"p"}}}');
+    expect(s.auth(['login', 'a.example.com', '--token', 't', '--file', join(s.home, '.rattler', 'credentials.json')]).code).toBe(0);
+    const list = json<Listed[]>(s.auth(['list', '--json'], { env: { RATTLER_AUTH_FILE: join(s.home, 'env.json') } }).stdout);
+    expect(list).toEqual([
+      { key: 'a.example.com', type: 'basic', store: 'file', shadowed: false, username: 'from-env' },
+      { key: 'a.example.com', type: 'bearer', store: 'file', shadowed: true },
+    ]);
+  });
+
   it('secrets are read from stdin with "-", one trailing newline dropped', () => {
     const s = sandbox({ keychain: false });
     expect(s.auth(['login', 'a.example.com', '--token', '-', '--file', 'c.json'], { input: 'from-stdin\n' }).code).toBe(0);

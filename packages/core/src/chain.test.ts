@@ -84,7 +84,7 @@ describe('the store chain', () => {
       onUnavailable: (s) => seen.push(s.name),
     });
     expect(await chain.get('h')).toEqual(bearer('x'));
-    expect(await chain.entries()).toEqual([{ key: 'h', store: 'file', shadowed: false }]);
+    expect(await chain.entries()).toEqual([{ key: 'h', store: 'file', position: 1, shadowed: false }]);
     expect(seen).toEqual(['keychain']);
   });
 
@@ -105,9 +105,9 @@ describe('the store chain', () => {
       new MemoryStore([['h', bearer('b')], ['g', bearer('g')]], 'file'),
     ]);
     expect(await chain.entries()).toEqual([
-      { key: 'h', store: 'keychain', shadowed: false },
-      { key: 'g', store: 'file', shadowed: false },
-      { key: 'h', store: 'file', shadowed: true },
+      { key: 'h', store: 'keychain', position: 0, shadowed: false },
+      { key: 'g', store: 'file', position: 1, shadowed: false },
+      { key: 'h', store: 'file', position: 1, shadowed: true },
     ]);
     expect(await chain.list()).toEqual(['h', 'g']);
   });

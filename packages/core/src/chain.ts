@@ -14,6 +14,8 @@ export interface ChainEvents {
 export interface ListedKey {
   key: string;
   store: string;
+  /** Which of the chain's stores holds it (names need not be unique). */
+  position: number;
   /** An earlier store in the chain holds the same key, so this entry is never used. */
   shadowed: boolean;
 }
@@ -134,11 +136,11 @@ export class StoreChain implements CredentialStore {
   async entries(): Promise<ListedKey[]> {
     const seen = new Set<string>();
     const out: ListedKey[] = [];
-    for (const store of this.stores) {
+    for (const [position, store] of this.stores.entries()) {
       const result = await this.attempt(store, () => store.list());
       if (!result.ok) continue;
       for (const key of [...result.value].sort()) {
-        out.push({ key, store: store.name, shadowed: seen.has(key) });
+        out.push({ key, store: store.name, position, shadowed: seen.has(key) });
       }
       for (const key of result.value) seen.add(key);
     }

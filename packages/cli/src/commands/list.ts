@@ -13,13 +13,12 @@ export interface ListedEntry {
 export async function list(ctx: Context): Promise<number> {
   const chain = await ctx.stores();
   const entries = await chain.entries();
-  const byName = new Map(chain.stores.map((s) => [s.name, s]));
   const rows: ListedEntry[] = await Promise.all(
-    entries.map(async (entry) => {
+    entries.map(async ({ key, store, position, shadowed }) => {
       // The type lives inside the secret: read it, keep only the type and a basic username.
-      const credential = await byName.get(entry.store)?.get(entry.key);
+      const credential = await chain.stores[position]?.get(key);
       const username = credential && usernameOf(credential);
-      return { ...entry, type: credential?.type ?? 'unknown', ...(username !== undefined ? { username } : {}) };
+      return { key, type: credential?.type ?? 'unknown', store, shadowed, ...(username !== undefined ? { username } : {}) };
     }),
   );
 

@@ -8,7 +8,7 @@ export async function logout(ctx: Context): Promise<number> {
   const chain = await ctx.stores();
   if (ctx.args.all) {
     if (host) throw new UsageError('give a host or --all, not both');
-    const writable = (await chain.entries()).filter((e) => !chain.stores.find((s) => s.name === e.store)?.readOnly);
+    const writable = (await chain.entries()).filter((e) => !chain.stores[e.position]?.readOnly);
     const keys = [...new Set(writable.map((e) => e.key))];
     for (const key of keys) await chain.remove(key);
     say(ctx.io, keys.length ? `Removed ${keys.length} credential${keys.length === 1 ? '' : 's'}.` : 'Nothing was stored.');
