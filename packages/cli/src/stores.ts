@@ -17,7 +17,8 @@ const fileStore = async (path?: string) => new (await import('@auth/store-file')
 const keychainStore = async () => new (await import('@auth/store-keychain')).KeychainStore();
 const netrcStore = async () => new (await import('@auth/store-netrc')).NetrcStore();
 
-function where(store: CredentialStore): string {
+/** A store as messages name it: its name, and where it keeps its data. */
+export function where(store: CredentialStore): string {
   return store.location ? `${store.name} (${store.location})` : store.name;
 }
 
@@ -101,4 +102,3 @@ async function loadModule(specifier: string, io: Io): Promise<CredentialStore> {
   return store;
 }
 
-export { where };

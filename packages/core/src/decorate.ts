@@ -71,7 +71,10 @@ export function hasAuthorization(headers: Headers | undefined): boolean {
 
 /** True when the URL carries user:password or a conda token already. */
 export function urlHasCredentials(url: string): boolean {
-  const end = authorityEnd(url);
+  return credentialsInUrl(url, authorityEnd(url));
+}
+
+function credentialsInUrl(url: string, end: number): boolean {
   return end >= 0 && (url.lastIndexOf('@', end) > url.indexOf('://') || url.startsWith('/t/', end));
 }
 
@@ -86,9 +89,9 @@ export function applyTo(request: RequestInput, application: Application): HttpRe
 
 /** applyTo for a URL whose authority end is known already (the authenticator's hot path). */
 export function applyAt(url: string, end: number, headers: Headers | undefined, application: Application): HttpRequest {
-  if (application.kind === 'none' || end < 0 || hasAuthorization(headers)) return { url, headers: headers ?? {} };
-  const start = url.indexOf('://');
-  if (url.lastIndexOf('@', end) > start || url.startsWith('/t/', end)) return { url, headers: headers ?? {} };
+  if (application.kind === 'none' || end < 0 || hasAuthorization(headers) || credentialsInUrl(url, end)) {
+    return { url, headers: headers ?? {} };
+  }
   if (application.kind === 'header') {
     return { url, headers: headers ? { ...headers, authorization: application.value } : { authorization: application.value } };
   }
