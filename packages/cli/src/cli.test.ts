@@ -169,6 +169,17 @@ describe('auth on the file store', () => {
     expect(s.auth(['--get-yargs-completions', 'auth', 'lo']).stdout.split('\n')).toEqual(expect.arrayContaining(['login', 'logout']));
   });
 
+  it('--store file uses ~/.rattler/credentials.json alone', () => {
+    const s = sandbox({ keychain: false });
+    const env = { RATTLER_AUTH_FILE: join(s.home, 'ignored.json') };
+    const out = s.auth(['login', 'f.example.com', '--token', 't', '--store', 'file'], { env });
+    expect(out.code).toBe(0);
+    expect(out.stderr).not.toContain('warning');
+    expect(readFileSync(join(s.home, '.rattler', 'credentials.json'), 'utf8')).toBe('{"f.example.com":{"BearerToken":"t"}}\n');
+    expect(existsSync(join(s.home, 'ignored.json'))).toBe(false);
+    expect(s.auth(['token', 'f.example.com', '--store', 'file', '--file', 'other.json']).code).toBe(1);
+  });
+
   it('netrc is read through --store netrc and refuses writes', () => {
     const s = sandbox({ keychain: false });
     const env = { NETRC: fixture('netrc') };

@@ -53,4 +53,17 @@ describe('the password prompt', () => {
     expect(code).toBe(130);
     expect(() => readFileSync(join(s.home, 'c.json'))).toThrow();
   });
+
+  it('list prints an aligned table on a terminal', async () => {
+    const s = sandbox({ keychain: false });
+    s.auth(['login', 'a.example.com', '--username', 'alice', '--password', 'p', '--file', 'c.json']);
+    s.auth(['login', 'prefix.dev', '--token', 't', '--file', 'c.json']);
+    const { code, screen } = await inTerminal(['list', '--file', 'c.json'], s.env, []);
+    expect(code).toBe(0);
+    expect(screen.replace(/\r/g, '').trim().split('\n')).toEqual([
+      'KEY            TYPE    STORE  USERNAME',
+      '*.prefix.dev   bearer  file',
+      'a.example.com  basic   file   alice',
+    ]);
+  });
 });
