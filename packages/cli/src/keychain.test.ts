@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inKeyring, sandbox } from '../../../tooling/test/cli.js';
+import { authBin, inKeyring, sandbox } from '../../../tooling/test/cli.js';
 
 type Listed = { key: string; type: string; store: string; shadowed: boolean };
 const lookup = (key: string) => execFileSync('secret-tool', ['lookup', 'service', 'rattler', 'username', key], { encoding: 'utf8' });
@@ -55,4 +55,25 @@ describe.skipIf(!inKeyring)('auth on a real Secret Service', () => {
     expect(out.code).toBe(0);
     expect(() => lookup(key('fileonly'))).toThrow();
   });
+});
+
+const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].every(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+);
+
+describe.skipIf(!canLock)('auth on a locked keyring', () => {
+  it('login stores in the file and says once that the keyring is locked', () => {
+    const script = new URL('../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
+    const run = spawnSync(
+      'bash',
+      [script, 'bash', '-c', `cd "$HOME" && "$0" "$1" login l.example.com --token locked-tok; echo "rc=$?"; cat .rattler/credentials.json`, process.execPath, authBin],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(run.stdout).toContain('rc=0');
+    expect(run.stdout).toContain('{"l.example.com":{"BearerToken":"locked-tok"}}');
+    const warnings = run.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('the keyring is locked');
+    expect(warnings[0]).toContain('.rattler/credentials.json');
+  }, 60_000);
 });

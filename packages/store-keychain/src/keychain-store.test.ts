@@ -155,3 +155,32 @@ describe('the keychain store without a keychain', () => {
     }
   });
 });
+
+const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'pkill'].every(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+);
+
+describe.skipIf(!canLock)('the keychain store on a locked keyring', () => {
+  it('says the keyring is locked, as its own reason', () => {
+    const script = new URL('../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
+    const dist = new URL('../dist/index.js', import.meta.url).href;
+    const body = `import { KeychainStore } from ${JSON.stringify(dist)};
+      const out = {};
+      for (const op of ['get', 'set']) {
+        try {
+          const s = new KeychainStore({ timeoutMs: 10000 });
+          await (op === 'get' ? s.get('seed.example.com') : s.set('new.example.com', { type: 'bearer', token: 'never-stored' }));
+          out[op] = 'no error';
+        } catch (e) { out[op] = { name: e.name, reason: e.reason, message: e.message }; }
+      }
+      console.log(JSON.stringify(out));
+      process.exit(0);`;
+    const run = spawnSync('bash', [script, process.execPath, '--input-type=module', '-e', body], { encoding: 'utf8', timeout: 60_000 });
+    const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, { name: string; reason: string; message: string }>;
+    for (const op of ['get', 'set']) {
+      expect(out[op]).toMatchObject({ name: 'StoreUnavailableError', reason: 'locked' });
+      expect(out[op]?.message).toContain('the keyring is locked');
+      expect(out[op]?.message).not.toContain('never-stored');
+    }
+  }, 60_000);
+});
