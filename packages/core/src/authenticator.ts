@@ -178,15 +178,13 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return null;
   }
 
-  async function find(url: string): Promise<Entry | null> {
+  async function find(url: string, end: number): Promise<Entry | null> {
     const idx = settledIndex ?? (await (index ??= loadIndex().catch((error) => {
       index = undefined;
       throw error;
     })));
-    const end = authorityEnd(url);
-    if (end < 0) return firstEntry(matches(idx, candidateKeys(url)));
-    const origin = originFor(idx, url.slice(0, end));
-    if (origin.matches === null) return firstEntry(matches(idx, candidateKeys(url)));
+    const origin = end < 0 ? undefined : originFor(idx, url.slice(0, end));
+    if (!origin || origin.matches === null) return firstEntry(matches(idx, candidateKeys(url)));
     if (origin.entry === undefined) origin.entry = await firstEntry(origin.matches);
     return origin.entry;
   }
@@ -207,14 +205,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   return {
     async resolve(url) {
       const href = typeof url === 'string' ? url : url.href;
-      const known = warm(href, authorityEnd(href));
-      return (known === undefined ? await find(href) : known)?.resolution;
+      const end = authorityEnd(href);
+      const known = warm(href, end);
+      return (known === undefined ? await find(href, end) : known)?.resolution;
     },
     async decorate(request) {
       const url = typeof request.url === 'string' ? request.url : request.url.href;
       const end = authorityEnd(url);
       const known = warm(url, end);
-      return apply(request, url, end, known === undefined ? await find(url) : known);
+      return apply(request, url, end, known === undefined ? await find(url, end) : known);
     },
     clear() {
       index = undefined;

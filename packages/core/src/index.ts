@@ -8,7 +8,7 @@ export {
   type CredentialsDocument,
 } from './rattler.js';
 export { JsonSyntaxError, lineAndColumn } from './json-text.js';
-export { keyFromInput, pixiKeyFor, isIpAddress } from './keys.js';
+export { keyFromInput, pixiKeyFor, isIpAddress, hasScheme } from './keys.js';
 export { candidateKeys, keyMatches } from './match.js';
 export {
   decorate,

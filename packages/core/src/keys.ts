@@ -11,6 +11,11 @@ const DOMAIN = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const FORBIDDEN = /[\s\u0000-\u001f\u007f]/;
 
+/** True when the input starts with `scheme://`. */
+export function hasScheme(input: string): boolean {
+  return SCHEME.test(input);
+}
+
 export function isIpAddress(host: string): boolean {
   return host.startsWith('[') || IPV4.test(host);
 }

@@ -1,6 +1,7 @@
 import { keyFromInput, pixiKeyFor } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { say, warn } from '../io.js';
+import { where } from '../stores.js';
 import { type Context, str } from './context.js';
 
 export async function logout(ctx: Context): Promise<number> {
@@ -24,7 +25,10 @@ export async function logout(ctx: Context): Promise<number> {
   for (const k of keys) {
     const report = await chain.remove(k);
     for (const store of report.removedFrom) removed.push(`${k} from ${store}`);
-    for (const store of report.readOnlyHolders) readOnly.add(`${store} (${chain.stores.find((s) => s.name === store)?.location ?? ''})`);
+    for (const name of report.readOnlyHolders) {
+      const store = chain.stores.find((s) => s.name === name);
+      readOnly.add(store ? where(store) : name);
+    }
   }
   for (const holder of readOnly) warn(ctx.io, `${key} is also in ${holder}, which is read-only: edit it to remove it`);
   if (removed.length === 0) throw new OperationError(`no credentials were stored for ${key}`);

@@ -2,6 +2,7 @@ import {
   type Authenticator,
   type Credential,
   createAuthenticator,
+  hasScheme,
   MemoryStore,
   type Resolution,
   redactText,
@@ -25,7 +26,7 @@ export interface StatusReport {
 
 function parseUrl(input: string): URL {
   try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `https://${input}`);
+    const url = new URL(hasScheme(input) ? input : `https://${input}`);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
     return url;
   } catch {

@@ -1,4 +1,4 @@
-import { createAuthenticator, keyFromInput, tokenOf } from '@auth/core';
+import { type Credential, createAuthenticator, hasScheme, keyFromInput, tokenOf } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { data } from '../io.js';
 import { type Context, str } from './context.js';
@@ -6,7 +6,7 @@ import { type Context, str } from './context.js';
 /** A stored key given as is (`*.prefix.dev`, `s3://…`), else the URL a request would go to. */
 function target(input: string): { key: string } | { url: string } {
   if (input.startsWith('*.') || input.startsWith('s3://')) return { key: keyFromInput(input) };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return { url: input };
+  if (hasScheme(input)) return { url: input };
   keyFromInput(input); // a usage error for input that is no host at all
   return { url: `https://${input}` };
 }
@@ -16,10 +16,9 @@ export async function token(ctx: Context): Promise<number> {
   if (!input) throw new UsageError('say which host or URL');
   const chain = await ctx.stores();
   const t = target(input);
-  let found: { key: string; credential: import('@auth/core').Credential } | undefined;
+  let found: { key: string; credential: Credential } | undefined;
   if ('key' in t) {
-    const hit = await chain.find(t.key);
-    found = hit && { key: hit.key, credential: hit.credential };
+    found = await chain.find(t.key);
   } else {
     let url: URL;
     try {
@@ -27,8 +26,7 @@ export async function token(ctx: Context): Promise<number> {
     } catch {
       throw new UsageError(`"${input}" is not a valid URL`);
     }
-    const hit = await createAuthenticator({ store: chain }).resolve(url);
-    found = hit && { key: hit.key, credential: hit.credential };
+    found = await createAuthenticator({ store: chain }).resolve(url);
   }
   if (!found) throw new OperationError(`no credential is stored for ${input}`);
   const value = tokenOf(found.credential);
