@@ -23,16 +23,31 @@ let work: string;
 let npmrc: string;
 let prefix: string;
 
-/** npm with the test registry and a private cache: nothing outside the sandbox is touched. */
-function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const out = spawnSync('npm', [...args, '--registry', `${registry.url}/`, '--userconfig', npmrc, '--cache', join(work, 'npm-cache'), '--no-audit', '--no-fund'], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 300_000,
-  });
-  if (out.status !== 0) throw new Error(`npm ${args.join(' ')} failed:\n${out.stderr}`);
+/** npm as a user runs it, with a private config, prefix and cache: nothing outside the sandbox is touched. */
+const npmEnv = () => ({
+  ...process.env,
+  npm_config_userconfig: npmrc,
+  npm_config_prefix: prefix,
+  npm_config_cache: join(work, 'npm-cache'),
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+});
+
+function sh(line: string, cwd: string) {
+  const out = spawnSync('sh', ['-c', line], { cwd, encoding: 'utf8', env: npmEnv(), timeout: 300_000 });
+  if (out.status !== 0) throw new Error(`${line} failed:\n${out.stderr}`);
   return out.stdout;
+}
+
+/** The README's install lines, with its placeholder registry replaced by the test's. */
+function readmeInstallLines(): string[] {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Install and use'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.replace('https://npm.your-company.example/', `${registry.url}/`));
 }
 
 function auth(args: string[], home: string, env: NodeJS.ProcessEnv = {}, cwd = home) {
@@ -47,7 +62,6 @@ function auth(args: string[], home: string, env: NodeJS.ProcessEnv = {}, cwd = h
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'auth-e2e-'));
   registry = await startVerdaccio({
-    proxyPublic: true,
     // That scope on the public registry belongs to someone else: never proxy it.
     packages: "  '@auth/*':\n    access: $all\n    publish: $authenticated\n",
   });
@@ -63,6 +77,7 @@ beforeAll(async () => {
   }
   server = await startServer({ bearer: 'e2e-token' });
   prefix = join(work, 'global');
+  // The README's first step maps the scope in the user's npm config: the test's config is private.
 }, 600_000);
 
 afterAll(async () => {
@@ -81,8 +96,10 @@ describe('published packages, installed as users install them', () => {
     }
   });
 
-  it('npm install -g @auth/cli gives a working auth: login, list, token, logout', () => {
-    npm(['install', '-g', '@auth/cli', '--prefix', prefix], work);
+  it("the README's install lines give a working auth: login, list, token, logout", () => {
+    const lines = readmeInstallLines();
+    expect(lines).toEqual([`npm config set @auth:registry ${registry.url}/`, 'npm install -g @auth/cli']);
+    for (const line of lines) sh(line, work);
     const home = mkdtempSync(join(tmpdir(), 'auth-e2e-home-'));
     const login = auth(['login', 'e2e.example.com', '--token', 'tok-e2e'], home);
     expect(login.status).toBe(0);
@@ -102,7 +119,7 @@ describe('published packages, installed as users install them', () => {
     const project = join(work, 'core-only');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'core-only', version: '1.0.0', private: true }));
-    npm(['install', '@auth/core'], project);
+    sh('npm install @auth/core', project);
     expect(readdirSync(join(project, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual(['@auth']);
     expect(readdirSync(join(project, 'node_modules', '@auth'))).toEqual(['core']);
     expect(readdirSync(join(project, 'node_modules', '@auth', 'core')).sort()).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
@@ -140,7 +157,7 @@ describe('published packages, installed as users install them', () => {
       ['/bearer/cjs', 'Bearer e2e-token'],
     ]);
 
-    npm(['install', 'got@14'], project);
+    sh('npm install got@14', project);
     writeFileSync(
       join(project, 'got.mjs'),
       `import got from 'got';
@@ -157,7 +174,7 @@ describe('published packages, installed as users install them', () => {
     const project = join(work, 'swap');
     mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'swap', version: '1.0.0', private: true }));
-    npm(['install', '@auth/store-netrc'], project);
+    sh('npm install @auth/store-netrc', project);
     const home = mkdtempSync(join(tmpdir(), 'auth-e2e-home-'));
     const netrc = auth(['list', '--json', '--store', '@auth/store-netrc'], home, { NETRC: fixture('netrc') }, project);
     expect(netrc.status).toBe(0);
@@ -178,9 +195,8 @@ describe('published packages, installed as users install them', () => {
     expect(out.stdout).toBe('outside-tok\n');
   }, 300_000);
 
-  it("the README's install section is what this test does", () => {
+  it("the README's library and store steps are what this test does", () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    expect(readme).toContain('npm install -g @auth/cli');
     expect(readme).toContain('npm install @auth/core');
     expect(readme).toContain('--store @auth/store-netrc');
   });
