@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Tests spawn processes and servers; two cores do not profit from more workers.
     maxWorkers: 2,
+    globalSetup: ['./tooling/test/global-setup.ts'],
     reporters: ['default', './tooling/test/summary-reporter.ts'],
   },
 });

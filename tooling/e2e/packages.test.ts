@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../test/http.js';
-import { fixture, repoRoot } from '../test/paths.js';
-import { type Registry, startVerdaccio } from '../test/verdaccio.js';
+import { startServer, type TestServer } from '@auth/test-support/http';
+import { fixture, repoRoot } from '@auth/test-support/paths';
+import { type Registry, startVerdaccio } from '@auth/test-support/verdaccio';
 
 const execFileAsync = promisify(execFile);
 const PACKAGES = ['core', 'store-file', 'store-netrc', 'store-keychain', 'cli'];

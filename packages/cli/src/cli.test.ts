@@ -2,8 +2,8 @@ import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parseCredentialsDocument } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { sandbox } from '../../../tooling/test/cli.js';
-import { fixture } from '../../../tooling/test/paths.js';
+import { sandbox } from '@auth/test-support/cli';
+import { fixture } from '@auth/test-support/paths';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
 type Listed = { key: string; type: string; store: string; shadowed: boolean; username?: string };

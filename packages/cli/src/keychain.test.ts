@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authBin, inKeyring, sandbox } from '../../../tooling/test/cli.js';
+import { authBin, inKeyring, sandbox } from '@auth/test-support/cli';
 
 type Listed = { key: string; type: string; store: string; shadowed: boolean };
 const lookup = (key: string) => execFileSync('secret-tool', ['lookup', 'service', 'rattler', 'username', key], { encoding: 'utf8' });

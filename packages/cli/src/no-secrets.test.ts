@@ -1,9 +1,9 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Run, sandbox } from '../../../tooling/test/cli.js';
-import { startServer, type TestServer } from '../../../tooling/test/http.js';
-import { fixture } from '../../../tooling/test/paths.js';
+import { type Run, sandbox } from '@auth/test-support/cli';
+import { startServer, type TestServer } from '@auth/test-support/http';
+import { fixture } from '@auth/test-support/paths';
 
 const SECRETS = {
   token: 'tok-SECRET-1111',

@@ -4,9 +4,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandbox } from '../../../tooling/test/cli.js';
-import { closedPort, selfSignedCert, startServer, type TestServer } from '../../../tooling/test/http.js';
-import { publishPackage, type Registry, startVerdaccio } from '../../../tooling/test/verdaccio.js';
+import { sandbox } from '@auth/test-support/cli';
+import { closedPort, selfSignedCert, startServer, type TestServer } from '@auth/test-support/http';
+import { publishPackage, type Registry, startVerdaccio } from '@auth/test-support/verdaccio';
 
 type Report = { url: string; finalUrl: string | null; key: string | null; store: string | null; type: string | null; status: number | null; ok: boolean; error?: string };
 

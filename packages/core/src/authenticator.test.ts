@@ -4,7 +4,7 @@ import { StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import { InvalidCredentialError, StoreUnavailableError } from './errors.js';
 import { MemoryStore } from './store.js';
-import { CountingStore } from './test-support.js';
+import { CountingStore } from '@auth/test-support/counting-store';
 
 const bearer = (token: string): Credential => ({ type: 'bearer', token });
 

@@ -1,6 +1,6 @@
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Expect, selfSignedCert, startServer, type TestServer } from '../../../tooling/test/http.js';
+import { type Expect, selfSignedCert, startServer, type TestServer } from '@auth/test-support/http';
 import { createAuthenticator } from './authenticator.js';
 import type { Credential } from './credential.js';
 import { authHooks } from './got.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../tooling/test/paths.js';
+import { fixture } from '@auth/test-support/paths';
 import type { Credential } from './credential.js';
 import { JsonSyntaxError } from './json-text.js';
 import { decodeCredential, encodeCredential, parseCredentialsDocument, serializeCredentialsDocument } from './rattler.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptStoreError, decodeCredential, parseCredentialsDocument, StoreLockedError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../tooling/test/paths.js';
+import { fixture } from '@auth/test-support/paths';
 import { FileStore } from './file-store.js';
 
 const writer = new URL('../test/writer.mjs', import.meta.url).pathname;

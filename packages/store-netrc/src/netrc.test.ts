@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptStoreError, ReadOnlyStoreError, StoreFailedError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../tooling/test/paths.js';
+import { fixture } from '@auth/test-support/paths';
 import { parseNetrc } from './netrc.js';
 import { NetrcStore } from './netrc-store.js';
 

@@ -1,5 +1,5 @@
-import type { Credential } from './credential.js';
-import { MemoryStore } from './store.js';
+import type { Credential } from '@auth/core';
+import { MemoryStore } from '@auth/core';
 
 /** A memory store that counts calls, so tests can assert how often a store is read. */
 export class CountingStore extends MemoryStore {
