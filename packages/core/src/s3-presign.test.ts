@@ -102,7 +102,7 @@ describe('presignS3', () => {
   });
 
   it('encodes any key as the reference encoder does, and the URL survives WHATWG parsing unchanged', () => {
-    const segment = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => s !== '.' && s !== '..' && s.isWellFormed());
+    const segment = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => s !== '.' && s !== '..' && Buffer.from(s, 'utf8').toString('utf8') === s);
     fc.assert(
       fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }).filter((parts) => parts.join('/') !== ''), (parts) => {
         const key = parts.join('/');
