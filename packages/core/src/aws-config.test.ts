@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,16 @@ describe('the shared AWS files', () => {
   it('count as empty when missing', () => {
     expect(loadAwsProfile({ HOME: home({}) }).size).toBe(0);
     expect(loadAwsProfile({}).size).toBe(0);
+  });
+
+  it('that are a FIFO are refused at once instead of blocking', () => {
+    const HOME = home({});
+    execFileSync('mkfifo', [join(HOME, '.aws', 'credentials')]);
+    expect(() => loadAwsProfile({ HOME })).toThrow(/credentials is not a regular file/);
+  });
+
+  it('are never looked for in the current folder when HOME is empty', () => {
+    expect(awsFilePaths({ HOME: '' })).toEqual({ credentials: undefined, config: undefined });
   });
 
   it('that cannot be read are a typed error naming the path', () => {

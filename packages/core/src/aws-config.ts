@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { S3Error } from './errors.js';
 
@@ -66,16 +66,27 @@ export function awsFilePaths(env: Env): { credentials: string | undefined; confi
   return { credentials: credentials && expandHome(credentials, env), config: config && expandHome(config, env) };
 }
 
+// Real AWS files are a few kilobytes; anything this large is not one.
+const MAX_FILE_BYTES = 1 << 20;
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? 'an error';
+}
+
 function readIni(path: string | undefined): Map<string, AwsProfile> {
   if (path === undefined) return new Map();
   let text: string;
   try {
+    // Only regular files: a FIFO or a device would block or never end.
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new S3Error('config-unreadable', `the AWS file ${path} is not a regular file`);
+    if (stat.size > MAX_FILE_BYTES) throw new S3Error('config-unreadable', `the AWS file ${path} is larger than 1 MiB`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof S3Error) throw error;
     // A missing file is the common case: nothing configured.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw new S3Error('config-unreadable', `cannot read the AWS file ${path} (${code})`, { cause: error });
+    if (errorCode(error) === 'ENOENT') return new Map();
+    throw new S3Error('config-unreadable', `cannot read the AWS file ${path} (${errorCode(error)})`, { cause: error });
   }
   return parseAwsIni(text);
 }
