@@ -146,35 +146,44 @@ function canonicalPath(p: Parsed): string {
   return p.hostname.endsWith('.localhost') ? `/${key}` : `/${referenceEncode(p.bucket)}/${key}`;
 }
 
-async function smithySignature(
-  p: Parsed,
-  method: string,
-  account: S3Account & { accessKeyId: string },
-  region: string,
-  signingDate: Date,
-  expiresIn: number,
-): Promise<string> {
+/** What a presigned request signs: the test computes its signature with AWS's own signer. */
+export interface SignedRequest {
+  method: string;
+  /** The Host header: `host` or `host:port`. */
+  host: string;
+  /** The canonical (encoded) path. */
+  path: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+  region: string;
+  signingDate: Date;
+  expiresIn: number;
+}
+
+/** The X-Amz-Signature that `@smithy/signature-v4` computes for a presigned S3 request. */
+export async function smithySignature(r: SignedRequest): Promise<string> {
+  const credentials = { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey };
   const signer = new SignatureV4({
-    credentials: account.sessionToken
-      ? { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey, sessionToken: account.sessionToken }
-      : { accessKeyId: account.accessKeyId, secretAccessKey: account.secretAccessKey },
-    region,
+    credentials: r.sessionToken ? { ...credentials, sessionToken: r.sessionToken } : credentials,
+    region: r.region,
     service: 's3',
     sha256: Sha256,
     uriEscapePath: false,
   });
+  const { hostname, port } = new URL(`http://${r.host}`);
   const unsigned = new Set(['x-amz-content-sha256']);
   const signed = await signer.presign(
     {
-      method,
+      method: r.method,
       protocol: 'http:',
-      hostname: p.hostname,
-      port: p.port,
-      path: canonicalPath(p),
+      hostname,
+      ...(port ? { port: Number(port) } : {}),
+      path: r.path,
       query: {},
-      headers: { host: p.hostHeader, 'x-amz-content-sha256': UNSIGNED },
+      headers: { host: r.host, 'x-amz-content-sha256': UNSIGNED },
     },
-    { signingDate, expiresIn, unsignableHeaders: unsigned, unhoistableHeaders: unsigned },
+    { signingDate: r.signingDate, expiresIn: r.expiresIn, unsignableHeaders: unsigned, unhoistableHeaders: unsigned },
   );
   return String(signed.query?.['X-Amz-Signature']);
 }
@@ -233,7 +242,8 @@ async function verify(req: IncomingMessage, p: Parsed, options: S3ServerOptions)
 
   const account = { accessKeyId, ...stored };
   const verifiedBy: string[] = [];
-  if (!equalText(await smithySignature(p, method, account, region, signingDate, expiresIn), given)) {
+  const request = { method, host: p.hostHeader, path: canonicalPath(p), ...account, region, signingDate, expiresIn };
+  if (!equalText(await smithySignature(request), given)) {
     throw new Refusal(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided (smithy).');
   }
   verifiedBy.push('@smithy/signature-v4');

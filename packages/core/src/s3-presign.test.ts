@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { smithySignature } from '../../../tooling/test/s3-server.js';
 import { S3Error } from './errors.js';
 import { type PresignS3Input, presignS3, redactPresignedUrl } from './s3-presign.js';
 
@@ -112,6 +113,45 @@ describe('presignS3', () => {
         expect(new URL(url).href).toBe(url);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("signs exactly as AWS's own @smithy/signature-v4 for any key, bucket, region, time, expiry and token", async () => {
+    const segment = fc.string({ unit: 'binary', maxLength: 10 }).filter((s) => s !== '.' && s !== '..' && Buffer.from(s, 'utf8').toString('utf8') === s);
+    const printable = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+=-_.~'), minLength: 1, maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          method: fc.constantFrom('GET' as const, 'HEAD' as const),
+          bucket: fc.constantFrom('my-bucket', 'abc', 'a.b.c', 'Legacy_Bucket'),
+          parts: fc.array(segment, { minLength: 1, maxLength: 4 }).filter((parts) => parts.join('/') !== ''),
+          region: fc.constantFrom('us-east-1', 'eu-central-1', 'cn-north-1', 'auto'),
+          seconds: fc.integer({ min: 0, max: 4_000_000_000 }),
+          expiresIn: fc.integer({ min: 1, max: 604_800 }),
+          secret: printable,
+          token: fc.option(printable, { nil: undefined }),
+          port: fc.constantFrom('', ':9000'),
+        }),
+        async (c) => {
+          const key = c.parts.join('/');
+          const credentials = { accessKeyId: 'AKIDPROPERTY', secretAccessKey: c.secret, sessionToken: c.token ?? null };
+          const now = new Date(c.seconds * 1000);
+          const url = presignS3({ method: c.method, bucket: c.bucket, key, region: c.region, credentials, now, expiresIn: c.expiresIn, endpointUrl: `http://127.0.0.1${c.port}`, forcePathStyle: true });
+          const expected = await smithySignature({
+            method: c.method,
+            host: `127.0.0.1${c.port}`,
+            path: `/${referenceEncode(c.bucket)}/${c.parts.map(referenceEncode).join('/')}`,
+            accessKeyId: 'AKIDPROPERTY',
+            secretAccessKey: c.secret,
+            sessionToken: c.token,
+            region: c.region,
+            signingDate: now,
+            expiresIn: c.expiresIn,
+          });
+          expect(new URL(url).searchParams.get('X-Amz-Signature')).toBe(expected);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
