@@ -7,6 +7,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveLocalhostSubdomains, type S3Server, startS3Server } from '../../../tooling/test/s3-server.js';
 import type { Credential, S3Credential } from './credential.js';
+import { isAuthError } from './errors.js';
 import { candidateKeys } from './match.js';
 import { decodeCredential, parseCredentialsDocument } from './rattler.js';
 import { type S3RequestInput, s3RequestFor } from './s3-request.js';
@@ -206,7 +207,7 @@ describe('credential order', () => {
     writeFileSync(join(dir, 'conf'), `[profile ci]\nregion = eu-central-1\ns3 =\n  endpoint_url = ${server.origin}\n  addressing_style = path\n`);
     const env = { AWS_PROFILE: 'ci', AWS_SHARED_CREDENTIALS_FILE: join(dir, 'creds'), AWS_CONFIG_FILE: join(dir, 'conf') };
     const request = await s3RequestFor('s3://my-bucket/channel/noarch/repodata.json', { env });
-    expect(request).toMatchObject({ source: 'aws-profile', region: 'eu-central-1' });
+    expect(request).toMatchObject({ source: 'aws-profile', region: 'eu-central-1', bucket: 'my-bucket', key: 'channel/noarch/repodata.json' });
     expect(request!.url.startsWith(`${server.origin}/my-bucket/channel/noarch/repodata.json?`)).toBe(true);
     expect((await fetch(request!.url)).status).toBe(200);
   });
@@ -300,7 +301,10 @@ region = eu-central-1
 
   it('test_presigned_s3_request_no_credentials', async () => {
     const s3 = { 'rattler-s3-testing': { endpointUrl: 'http://localhost:9000', region: 'eu-central-1', forcePathStyle: true } };
-    await expect(s3RequestFor(url, { s3, env: { HOME: emptyHome() } })).rejects.toMatchObject({ code: 'S3_FAILED', reason: 'no-credentials' });
+    const error = await s3RequestFor(url, { s3, env: { HOME: emptyHome() } }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'S3_FAILED', reason: 'no-credentials', bucket: 'rattler-s3-testing' });
+    expect(isAuthError(error, 'S3_FAILED')).toBe(true);
+    expect((error as Error).message).toContain('no S3 credentials for bucket "rattler-s3-testing"');
   });
 
   it('test_presigned_s3_request_public_bucket_aws', async () => {

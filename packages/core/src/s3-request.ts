@@ -44,6 +44,9 @@ export type S3KeySource = 'store' | 'environment' | 'aws-profile';
 export interface S3Request {
   /** The presigned http(s) URL to send. It is a bearer secret until it expires: never print it. */
   url: string;
+  bucket: string;
+  /** The object key, decoded. */
+  key: string;
   source: S3KeySource;
   region: string;
   expiresAt: Date;
@@ -130,7 +133,7 @@ export async function s3RequestFor(url: string | URL, input: S3RequestInput = {}
   if (input.expiresIn !== undefined) presign.expiresIn = input.expiresIn;
   const signed = presignS3(presign);
   const expires = Number(new URL(signed).searchParams.get('X-Amz-Expires'));
-  const request: S3Request = { url: signed, source, region, expiresAt: new Date(now.getTime() + expires * 1000) };
+  const request: S3Request = { url: signed, bucket, key, source, region, expiresAt: new Date(now.getTime() + expires * 1000) };
   // console.log and util.inspect show the URL without its signature.
   Object.defineProperty(request, INSPECT, { value: () => ({ ...request, url: redactPresignedUrl(signed) }), enumerable: false });
   return request;
