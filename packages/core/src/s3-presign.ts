@@ -38,6 +38,11 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
 const BUCKET = /^[A-Za-z0-9._-]{1,255}$/;
 const REGION = /^[A-Za-z0-9-]{1,64}$/;
 
+/** A bucket name S3 could have: safe to show in messages and to put in a host or path. */
+export function isS3BucketName(name: string): boolean {
+  return BUCKET.test(name);
+}
+
 /** `20130524T000000Z`. */
 export function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]|\.\d{3}/g, '');
@@ -61,7 +66,7 @@ function checkInput(input: PresignS3Input): void {
   if (input.method !== 'GET' && input.method !== 'HEAD') {
     throw new S3Error('invalid-options', `only GET and HEAD requests to S3 are presigned, not ${String(input.method)}`, { bucket });
   }
-  if (!BUCKET.test(bucket)) throw new S3Error('invalid-url', 'the S3 bucket name may only contain letters, digits, ".", "-" and "_"', { bucket: undefined });
+  if (!isS3BucketName(bucket)) throw new S3Error('invalid-url', 'the S3 bucket name may only contain letters, digits, ".", "-" and "_"', { bucket: undefined });
   if (!REGION.test(input.region)) {
     throw new S3Error('invalid-options', `the S3 region for bucket "${bucket}" must be letters, digits and "-", like eu-central-1`, { bucket });
   }

@@ -325,6 +325,7 @@ describe('s3RequestFor', () => {
   it.each([
     ['credentials in the URL', `s3://AKID:${encodeURIComponent(SECRET)}@my-bucket/a`, 'contains credentials'],
     ['a query', 's3://my-bucket/a?versionId=1', 'has a query'],
+    ['an escape sequence in the bucket', 's3://my\u001bbucket/a', 'does not name a bucket'],
     ['no object', 's3://my-bucket/', 'names no object'],
     ['a bad percent-encoding', 's3://my-bucket/%E0%A4%A', 'malformed percent-encoding'],
     ['text that is not a URL', `s3://AKID:${SECRET}@my bucket/a`, 'not a URL'],

@@ -14,7 +14,7 @@ import {
 import type { Credential } from './credential.js';
 import { S3Error } from './errors.js';
 import { redactUrl } from './redact.js';
-import { type PresignS3Input, presignS3, redactPresignedUrl } from './s3-presign.js';
+import { isS3BucketName, type PresignS3Input, presignS3, redactPresignedUrl } from './s3-presign.js';
 
 /** pixi's per-bucket `s3-options`, in camelCase. */
 export interface S3BucketOptions {
@@ -66,6 +66,9 @@ export function parseS3Url(url: URL): { bucket: string; key: string } {
   if (url.search) throw new S3Error('invalid-url', `the S3 URL "${shown}" has a query, which S3 channels do not use`);
   const bucket = url.host;
   if (bucket === '') throw new S3Error('invalid-url', `the S3 URL "${shown}" names no bucket`);
+  if (!isS3BucketName(bucket)) {
+    throw new S3Error('invalid-url', `the S3 URL "${shown}" does not name a bucket: bucket names are letters, digits, ".", "-" and "_"`);
+  }
   let key: string;
   try {
     key = decodeURIComponent(url.pathname.slice(1));
