@@ -108,6 +108,16 @@ function keysFor(
  * `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`/`AWS_SESSION_TOKEN`, then the AWS profile's static keys.
  * Endpoint, region and path style: the bucket's options, then the AWS environment and profile.
  * The shared AWS files are read only when something is still missing.
+ *
+ * Where rattler differs, and why we do not follow it:
+ * - rattler uses stored keys only for buckets with `s3-options` and AWS's chain only for the
+ *   others; here a stored key always wins and AWS's keys are the fallback for both, so
+ *   `auth login s3://bucket` works without options and CI keys work with them.
+ * - With no region anywhere rattler fails; here it is us-east-1, as the AWS CLI does.
+ * - rattler signs the still percent-encoded path as the key (`%20` is sent as `%2520`); here
+ *   the key is decoded first, so `s3://b/a%20b` is the object `a b`.
+ * - Only static keys: SSO, assumed roles, `credential_process` and instance metadata need an
+ *   AWS SDK, and the error says how to export such keys instead.
  */
 export async function s3RequestFor(url: string | URL, input: S3RequestInput = {}): Promise<S3Request | undefined> {
   let parsed: URL;
