@@ -14,7 +14,7 @@ import {
 import type { Credential } from './credential.js';
 import { S3Error } from './errors.js';
 import { redactUrl } from './redact.js';
-import { isS3BucketName, type PresignS3Input, presignS3, redactPresignedUrl } from './s3-presign.js';
+import { DEFAULT_S3_EXPIRES_IN, isS3BucketName, presignS3, redactPresignedUrl } from './s3-presign.js';
 
 /** pixi's per-bucket `s3-options`, in camelCase. */
 export interface S3BucketOptions {
@@ -140,13 +140,9 @@ export async function s3RequestFor(url: string | URL, input: S3RequestInput = {}
   const forcePathStyle = options?.forcePathStyle ?? awsForcePathStyle(profile);
 
   const now = input.now ?? new Date();
-  const presign: PresignS3Input = { method: input.method ?? 'GET', bucket, key, credentials: keys, region, now };
-  if (endpointUrl !== undefined) presign.endpointUrl = endpointUrl;
-  if (forcePathStyle !== undefined) presign.forcePathStyle = forcePathStyle;
-  if (input.expiresIn !== undefined) presign.expiresIn = input.expiresIn;
-  const signed = presignS3(presign);
-  const expires = Number(new URL(signed).searchParams.get('X-Amz-Expires'));
-  const request: S3Request = { url: signed, bucket, key, source, region, expiresAt: new Date(now.getTime() + expires * 1000) };
+  const expiresIn = input.expiresIn ?? DEFAULT_S3_EXPIRES_IN;
+  const signed = presignS3({ method: input.method ?? 'GET', bucket, key, credentials: keys, region, endpointUrl, forcePathStyle, now, expiresIn });
+  const request: S3Request = { url: signed, bucket, key, source, region, expiresAt: new Date(now.getTime() + expiresIn * 1000) };
   // console.log and util.inspect show the URL without its signature.
   Object.defineProperty(request, INSPECT, { value: () => ({ ...request, url: redactPresignedUrl(signed) }), enumerable: false });
   return request;
