@@ -11,7 +11,8 @@ export type AuthErrorCode =
   | 'STORE_LOCKED'
   | 'STORE_TIMEOUT'
   | 'STORE_FAILED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'S3_FAILED';
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
@@ -118,6 +119,7 @@ const CODES = new Set<string>([
   'STORE_TIMEOUT',
   'STORE_FAILED',
   'NOT_FOUND',
+  'S3_FAILED',
 ]);
 
 /**
@@ -134,4 +136,18 @@ export function isAuthError(value: unknown, ...codes: AuthErrorCode[]): value is
 /** A store that cannot be used now (no keychain, locked, timed out): the chain falls back. */
 export function isUnavailable(value: unknown): value is StoreUnavailableError {
   return isAuthError(value, 'STORE_UNAVAILABLE', 'STORE_TIMEOUT');
+}
+
+/** Why an `s3://` URL could not be presigned. */
+export type S3ErrorReason = 'invalid-url' | 'invalid-options' | 'no-credentials' | 'config-unreadable';
+
+/** An `s3://` URL that cannot be turned into a presigned request. Names the bucket, never a key or secret. */
+export class S3Error extends AuthError {
+  readonly reason: S3ErrorReason;
+  readonly bucket: string | undefined;
+  constructor(reason: S3ErrorReason, message: string, options: { bucket?: string; cause?: unknown } = {}) {
+    super('S3_FAILED', message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.reason = reason;
+    this.bucket = options.bucket;
+  }
 }

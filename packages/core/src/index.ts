@@ -26,3 +26,21 @@ export { REDACTED, redactUrl, redactSecret, redactText } from './redact.js';
 export { type CredentialStore, MemoryStore } from './store.js';
 export { StoreChain, type ChainEvents, type ListedKey, type Found, type DeleteReport } from './chain.js';
 export { createAuthenticator, type Authenticator, type AuthenticatorOptions, type Resolution } from './authenticator.js';
+export {
+  presignS3,
+  redactPresignedUrl,
+  DEFAULT_S3_EXPIRES_IN,
+  MAX_S3_EXPIRES_IN,
+  type PresignS3Input,
+  type S3Keys,
+} from './s3-presign.js';
+export {
+  s3RequestFor,
+  parseS3Url,
+  FALLBACK_S3_REGION,
+  type S3BucketOptions,
+  type S3Options,
+  type S3Request,
+  type S3RequestInput,
+  type S3KeySource,
+} from './s3-request.js';
