@@ -612,9 +612,10 @@ describe('rattler_networking authentication.rs: the credential JSON', () => {
   });
 
   it('rattler_networking authentication/tests.rs: opaque_grant_metadata_round_trips_including_empty_grants', () => {
-    // Newer rattler adds issuer_url and scopes after client_id; nothing another tool wrote is lost.
+    // Newer rattler adds issuer_url, scopes and oidc after client_id; nothing another tool wrote is lost.
     for (const scopes of ['["custom:read","custom:write"]', '[]']) {
-      const raw = legacy('opaque').replace(/\}\}$/, `,"issuer_url":"https://issuer.example","scopes":${scopes}}}`);
+      const metadata = `,"issuer_url":"https://issuer.example","scopes":${scopes},"oidc":{"requested_scopes":["openid","offline_access"],"id_token_verified":true}`;
+      const raw = legacy('opaque').replace(/\}\}$/, `${metadata}}}`);
       expect(encodeCredential(decodeCredential(raw))).toBe(raw);
     }
   });
