@@ -81,32 +81,38 @@ function serdeDocument(entries: [string, Credential][]): string {
   return `{${sorted.map(([key, c]) => `${serdeString(key)}:${serdeCredential(c)}`).join(',')}}`;
 }
 
+/** Each input gives its key; the failure names the input. */
+function expectKeys(table: Record<string, string>): void {
+  for (const [input, key] of Object.entries(table)) expect(keyFromInput(input), input).toBe(key);
+}
+
 describe('rattler cli/auth.rs: the key `pixi auth login <host>` writes (get_url)', () => {
   it('rattler cli/auth.rs get_url: a URL is keyed by its host only, without scheme, port or path', () => {
-    expect(keyFromInput('https://repo.prefix.dev/')).toBe('repo.prefix.dev');
-    expect(keyFromInput('https://conda.anaconda.org')).toBe('conda.anaconda.org');
-    expect(keyFromInput('https://Repo.Prefix.dev:8443/chan/')).toBe('repo.prefix.dev');
-    expect(keyFromInput('http://artifactory.corp.example.com/api/conda/main/')).toBe('artifactory.corp.example.com');
+    expectKeys({
+      'https://repo.prefix.dev/': 'repo.prefix.dev',
+      'https://conda.anaconda.org': 'conda.anaconda.org',
+      'https://Repo.Prefix.dev:8443/chan/': 'repo.prefix.dev',
+      'http://artifactory.corp.example.com/api/conda/main/': 'artifactory.corp.example.com',
+    });
   });
 
   it('rattler cli/auth.rs get_url: a host with exactly one dot becomes a wildcard', () => {
-    expect(keyFromInput('prefix.dev')).toBe('*.prefix.dev');
-    expect(keyFromInput('anaconda.org')).toBe('*.anaconda.org');
-    expect(keyFromInput('https://prefix.dev/')).toBe('*.prefix.dev');
-    expect(keyFromInput('https://host.org')).toBe('*.host.org');
-    expect(keyFromInput('myserver.com')).toBe('*.myserver.com');
-    expect(keyFromInput('example.com')).toBe('*.example.com');
-    // Two dots or more: the host as it is.
-    expect(keyFromInput('repo.prefix.dev')).toBe('repo.prefix.dev');
+    expectKeys({
+      'prefix.dev': '*.prefix.dev',
+      'anaconda.org': '*.anaconda.org',
+      'https://prefix.dev/': '*.prefix.dev',
+      'https://host.org': '*.host.org',
+      'myserver.com': '*.myserver.com',
+      // Two dots or more: the host as it is.
+      'repo.prefix.dev': 'repo.prefix.dev',
+    });
   });
 
   it('rattler cli/auth.rs test_login_s3_credentials_success: s3://bucket is keyed by the bucket, as pixi keys it', () => {
     // get_url parses `s3://my-bucket` as a URL and keeps its host, so pixi stores the bucket name,
-    // and `pixi auth logout s3://my-bucket` deletes exactly that key.
-    expect(keyFromInput('s3://my-bucket')).toBe('my-bucket');
-    expect(keyFromInput('s3://my-bucket/channel')).toBe('my-bucket');
-    // pixi's test_pixi_auth logs into s3://amazon-aws.com: one dot, so the wildcard rule applies.
-    expect(keyFromInput('s3://amazon-aws.com')).toBe('*.amazon-aws.com');
+    // and `pixi auth logout s3://my-bucket` deletes exactly that key. pixi's test_pixi_auth logs
+    // into s3://amazon-aws.com: one dot, so the wildcard rule applies.
+    expectKeys({ 's3://my-bucket': 'my-bucket', 's3://my-bucket/channel': 'my-bucket', 's3://amazon-aws.com': '*.amazon-aws.com' });
   });
 
   it('rattler cli/auth.rs get_url: every key it writes is its own key again', () => {
@@ -119,9 +125,11 @@ describe('rattler cli/auth.rs: the key `pixi auth login <host>` writes (get_url)
   it('rattler cli/auth.rs get_url (we differ): bare host:port and host/path give port- and path-scoped keys', () => {
     // rattler keys `repo.example.com:8443` and `repo.example.com/channel-a` as typed but never
     // looks them up; we scope the credential to that port or path and find it (DESIGN.md "Keys").
-    expect(keyFromInput('repo.example.com:8443')).toBe('repo.example.com:8443');
-    expect(keyFromInput('repo.example.com/channel-a/')).toBe('repo.example.com/channel-a');
-    expect(keyFromInput('prefix.dev:8443')).toBe('prefix.dev:8443');
+    expectKeys({
+      'repo.example.com:8443': 'repo.example.com:8443',
+      'repo.example.com/channel-a/': 'repo.example.com/channel-a',
+      'prefix.dev:8443': 'prefix.dev:8443',
+    });
   });
 
   it('rattler cli/auth.rs get_url (we differ): no wildcard over a public suffix', () => {
@@ -136,7 +144,7 @@ describe('rattler cli/auth.rs: the key `pixi auth login <host>` writes (get_url)
     expect(() => keyFromInput('*.co.uk')).toThrow(InvalidKeyError);
     expect(() => keyFromInput('*.github.io')).toThrow(InvalidKeyError);
     // A registrable domain under a public suffix has two dots: no wildcard, as in pixi.
-    expect(keyFromInput('example.co.uk')).toBe('example.co.uk');
+    expectKeys({ 'example.co.uk': 'example.co.uk' });
   });
 
   it('rattler cli/auth.rs get_url (we differ): user:password or a /t/<token>/ segment in the input is refused', () => {
@@ -263,50 +271,44 @@ describe('rattler_networking authentication_middleware.rs: what a request carrie
     expect(await store.get('test.example.com')).toBeUndefined();
   });
 
-  it('rattler_networking authentication_middleware.rs: test_conda_token_storage', async () => {
+  /**
+   * The steps rattler's three *_storage tests share: nothing stored yet, the JSON rattler writes,
+   * stored and read back, one request to `url` decorated, then deleted. Returns the request.
+   */
+  async function storageRoundTrip(host: string, credential: Credential, json: string, url: string) {
     const store = new FileStore({ path: join(tempDir(), 'auth.json') });
-    const host = 'conda.example.com';
     expect(await store.get(host)).toBeUndefined();
-    const credential: Credential = { type: 'conda-token', token: 'testtoken' };
-    expect(encodeCredential(credential)).toBe('{"CondaToken":"testtoken"}');
+    expect(encodeCredential(credential)).toBe(json);
     await store.set(host, credential);
     expect(await store.get(host)).toEqual(credential);
-    const out = await createAuthenticator({ store }).decorate({ url: 'https://conda.example.com/conda-forge/noarch/testpkg.tar.bz2' });
+    const out = await createAuthenticator({ store }).decorate({ url });
+    expect(await store.delete(host)).toBe(true);
+    return out;
+  }
+  const testpkg = (host: string) => `https://${host}/conda-forge/noarch/testpkg.tar.bz2`;
+
+  it('rattler_networking authentication_middleware.rs: test_conda_token_storage', async () => {
+    const credential: Credential = { type: 'conda-token', token: 'testtoken' };
+    const out = await storageRoundTrip('conda.example.com', credential, '{"CondaToken":"testtoken"}', testpkg('conda.example.com'));
     expect(new URL(out.url).pathname.startsWith('/t/testtoken')).toBe(true);
     expect(out.url).toBe('https://conda.example.com/t/testtoken/conda-forge/noarch/testpkg.tar.bz2');
     expect(authorizationOf(out.headers)).toBeUndefined();
-    expect(await store.delete(host)).toBe(true);
   });
 
   it('rattler_networking authentication_middleware.rs: test_bearer_storage', async () => {
-    const store = new FileStore({ path: join(tempDir(), 'auth.json') });
-    const host = 'bearer.example.com';
-    expect(await store.get(host)).toBeUndefined();
     const credential: Credential = { type: 'bearer', token: 'xyztokytoken' };
-    expect(encodeCredential(credential)).toBe('{"BearerToken":"xyztokytoken"}');
-    await store.set(host, credential);
-    expect(await store.get(host)).toEqual(credential);
-    const url = 'https://bearer.example.com/conda-forge/noarch/testpkg.tar.bz2';
-    const out = await createAuthenticator({ store }).decorate({ url });
-    expect(out.url).toBe(url);
+    const out = await storageRoundTrip('bearer.example.com', credential, '{"BearerToken":"xyztokytoken"}', testpkg('bearer.example.com'));
+    expect(out.url).toBe(testpkg('bearer.example.com'));
     expect(authorizationOf(out.headers)).toBe('Bearer xyztokytoken');
-    expect(await store.delete(host)).toBe(true);
   });
 
   it('rattler_networking authentication_middleware.rs: test_basic_auth_storage', async () => {
-    const store = new FileStore({ path: join(tempDir(), 'auth.json') });
-    const host = 'basic.example.com';
-    expect(await store.get(host)).toBeUndefined();
     const credential: Credential = { type: 'basic', username: 'testuser', password: 'testpassword' };
-    expect(encodeCredential(credential)).toBe('{"BasicHTTP":{"username":"testuser","password":"testpassword"}}');
-    await store.set(host, credential);
-    expect(await store.get(host)).toEqual(credential);
-    const url = 'https://basic.example.com/conda-forge/noarch/testpkg.tar.bz2';
-    const out = await createAuthenticator({ store }).decorate({ url });
-    expect(out.url).toBe(url);
+    const json = '{"BasicHTTP":{"username":"testuser","password":"testpassword"}}';
+    const out = await storageRoundTrip('basic.example.com', credential, json, testpkg('basic.example.com'));
+    expect(out.url).toBe(testpkg('basic.example.com'));
     // the base64 encoding of "testuser:testpassword"
     expect(authorizationOf(out.headers)).toBe('Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk');
-    expect(await store.delete(host)).toBe(true);
   });
 
   it('rattler_networking authentication_middleware.rs: an Authorization header already present is left alone', async () => {
@@ -341,7 +343,7 @@ describe('rattler_networking authentication_middleware.rs: what a request carrie
       const auth = createAuthenticator({ store });
       const outs = await Promise.all(Array.from({ length: 8 }, () => auth.decorate({ url: `${server.origin}/repo` })));
       expect(server.forms).toHaveLength(1);
-      expect(server.forms[0]).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'refresh-token', client_id: 'client-id' });
+      expect(server.forms[0]).toMatchObject({ grant_type: 'refresh_token', refresh_token: 'refresh-token' });
       expect(outs.map((o) => authorizationOf(o.headers))).toEqual(Array(8).fill('Bearer fresh-access-token'));
       expect(await store.get('127.0.0.1')).toMatchObject({ type: 'oauth', accessToken: 'fresh-access-token', refreshToken: 'rotated-refresh-token' });
     } finally {
