@@ -311,6 +311,14 @@ describe('rattler_networking authentication_middleware.rs: what a request carrie
     expect(authorizationOf(out.headers)).toBe('Basic dGVzdHVzZXI6dGVzdHBhc3N3b3Jk');
   });
 
+  it('rattler_networking authentication_middleware.rs authenticate_url (we differ): a URL that already has /t/<token>/ is left alone', async () => {
+    // rattler prepends /t/<token> to every path, so a channel URL pasted with its token gets two;
+    // DESIGN.md "Credentials": a request that already carries a conda token is left alone.
+    const auth = createAuthenticator({ store: new MemoryStore([['conda.example.com', { type: 'conda-token', token: 'stored' }]]) });
+    const url = 'https://conda.example.com/t/pasted/conda-forge/noarch/repodata.json';
+    expect((await auth.decorate({ url })).url).toBe(url);
+  });
+
   it('rattler_networking authentication_middleware.rs: an Authorization header already present is left alone', async () => {
     const auth = createAuthenticator({ store: new MemoryStore([['bearer.example.com', bearer('stored')]]) });
     const out = await auth.decorate({ url: 'https://bearer.example.com/x', headers: { Authorization: 'Bearer mine' } });
