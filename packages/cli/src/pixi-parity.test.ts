@@ -5,9 +5,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inKeyring, type Run, type Sandbox, sandbox } from '../../../tooling/test/cli.js';
-import { startServer } from '../../../tooling/test/http.js';
-import { fixture } from '../../../tooling/test/paths.js';
+import { inKeyring, type Run, type Sandbox, sandbox } from '@auth/test-support/cli';
+import { startServer } from '@auth/test-support/http';
+import { fixture } from '@auth/test-support/paths';
 
 /**
  * pixi's `test_pixi_auth` and rattler's `cli/auth.rs` tests, run against the built `auth` binary

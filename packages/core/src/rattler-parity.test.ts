@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fixture } from '../../../tooling/test/paths.js';
+import { fixture } from '@auth/test-support/paths';
 // Relative imports: @auth/core cannot depend on the store packages (they depend on it).
 import { FileStore } from '../../store-file/src/index.js';
 import { NetrcStore } from '../../store-netrc/src/index.js';

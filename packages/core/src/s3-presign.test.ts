@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { aws4Signature, smithySignature } from '../../../tooling/test/s3-server.js';
+import { aws4Signature, smithySignature } from '@auth/test-support/s3-server';
 import { S3Error } from './errors.js';
 import { type PresignS3Input, presignS3, redactPresignedUrl } from './s3-presign.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveLocalhostSubdomains, type S3Server, startS3Server } from '../../../tooling/test/s3-server.js';
+import { resolveLocalhostSubdomains, type S3Server, startS3Server } from '@auth/test-support/s3-server';
 import type { Credential, S3Credential } from './credential.js';
 import { isAuthError } from './errors.js';
 import { candidateKeys } from './match.js';
