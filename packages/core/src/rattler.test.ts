@@ -29,10 +29,15 @@ describe("rattler's JSON", () => {
     });
   });
 
-  it('the fixture re-encodes byte for byte from decoded credentials', () => {
+  it('the fixture round-trips byte for byte (but for the trailing newline rattler never writes)', () => {
+    expect(fixtureText.endsWith('}\n')).toBe(true);
+    expect(serializeCredentialsDocument(parseCredentialsDocument(fixtureText))).toBe(fixtureText.slice(0, -1));
+  });
+
+  it('the fixture re-encoded from decoded credentials is what serde_json writes: non-ASCII raw', () => {
     const doc = parseCredentialsDocument(fixtureText);
     const reencoded = new Map([...doc].map(([key, raw]) => [key, encodeCredential(decodeCredential(raw))]));
-    expect(serializeCredentialsDocument(reencoded)).toBe(fixtureText);
+    expect(serializeCredentialsDocument(reencoded)).toBe(fixtureText.slice(0, -1).replace('p\\u00e4ssw:rd', 'pässw:rd'));
   });
 
   it('keys are written sorted, whatever order they come in', () => {
@@ -42,7 +47,7 @@ describe("rattler's JSON", () => {
       ['m.example.com', '{"CondaToken":"c"}'],
     ]);
     expect(serializeCredentialsDocument(doc)).toBe(
-      '{"*.a.example":{"BearerToken":"b"},"m.example.com":{"CondaToken":"c"},"z.example.com":{"BearerToken":"a"}}\n',
+      '{"*.a.example":{"BearerToken":"b"},"m.example.com":{"CondaToken":"c"},"z.example.com":{"BearerToken":"a"}}',
     );
   });
 
@@ -65,7 +70,7 @@ describe("rattler's JSON", () => {
     const doc = parseCredentialsDocument(text);
     doc.set('c.example.com', encodeCredential({ type: 'bearer', token: 'new' }));
     expect(serializeCredentialsDocument(doc)).toBe(
-      '{"a.example.com":{"Future" : {"n":1.0e3}},"b.example.com":{"BearerToken":"t"},"c.example.com":{"BearerToken":"new"}}\n',
+      '{"a.example.com":{"Future" : {"n":1.0e3}},"b.example.com":{"BearerToken":"t"},"c.example.com":{"BearerToken":"new"}}',
     );
   });
 
@@ -112,7 +117,6 @@ describe("rattler's JSON", () => {
       fc.property(credential, (c) => {
         const encoded = encodeCredential(c);
         expect(decodeCredential(encoded)).toEqual(c);
-        expect(encoded).toMatch(/^[\x20-\x7e]*$/); // ASCII only, like the fixture
         expect(JSON.parse(encoded)).toBeTypeOf('object');
       }),
     );
