@@ -152,9 +152,12 @@ export class NotRegularFileError extends StoreFailedError {
   }
 }
 
-/** No usable HOME, so a store has no default file; never falls back to the current folder. */
-export class NoHomeError extends StoreUnavailableError {
+/**
+ * No usable HOME, so a store has no default file. An error, not an unavailable store: the
+ * command says why instead of quietly using other stores, and never the current folder.
+ */
+export class NoHomeError extends StoreFailedError {
   constructor(store: string, file: string, instead: string) {
-    super(store, 'other', `HOME is not set or not an absolute path, so there is no ${file}; set HOME, or ${instead}`);
+    super(store, `HOME is not set or not an absolute path, so there is no ${file}; set HOME, or ${instead}`);
   }
 }

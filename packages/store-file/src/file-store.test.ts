@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorruptStoreError, decodeCredential, parseCredentialsDocument, StoreLockedError } from '@auth/core';
+import { CorruptStoreError, decodeCredential, NoHomeError, parseCredentialsDocument, StoreLockedError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../tooling/test/paths.js';
 import { FileStore } from './file-store.js';
@@ -190,4 +190,35 @@ describe('the file store', () => {
     // Temporary files of killed writers are cleaned up by the next writer.
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 300_000);
+});
+
+describe('the default file', () => {
+  it('is ~/.rattler/credentials.json of the env option, not of process.env', () => {
+    const dir = tmp();
+    expect(new FileStore({ env: { HOME: dir } }).path).toBe(join(dir, '.rattler', 'credentials.json'));
+  });
+
+  it.each([
+    ['unset', {}],
+    ['empty', { HOME: '' }],
+    ['relative', { HOME: '.' }],
+  ])('HOME %s: a clear error for every operation, never the current folder', async (_, env) => {
+    const store = new FileStore({ env });
+    expect(store.path).toBeUndefined();
+    for (const op of [() => store.set('h.example', { type: 'bearer', token: 't' }), () => store.list(), () => store.delete('h'), () => store.get('h')]) {
+      const error = await op().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NoHomeError);
+      expect((error as Error).message).toBe(
+        'HOME is not set or not an absolute path, so there is no default credentials file (~/.rattler/credentials.json); set HOME, or name a file with RATTLER_AUTH_FILE or --file',
+      );
+    }
+    expect(existsSync('.rattler')).toBe(false);
+  });
+
+  it('an explicit path needs no HOME', async () => {
+    const dir = tmp();
+    const path = join(dir, 'c.json');
+    await new FileStore({ path, env: {} }).set('h.example', { type: 'bearer', token: 't' });
+    expect(readFileSync(path, 'utf8')).toBe('{"h.example":{"BearerToken":"t"}}');
+  });
 });
