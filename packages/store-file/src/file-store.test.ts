@@ -122,6 +122,20 @@ describe('the file store', () => {
     expect(await store.list()).toEqual(['*.anaconda.org', 'myserver.com', 'prefix.dev', 's3://my-bucket/channel']);
   });
 
+  it('a 10,000-entry file: a write and a delete of another key give back every byte', async () => {
+    const dir = tmp();
+    const path = join(dir, 'credentials.json');
+    const entries = Array.from({ length: 10_000 }, (_, i) => `"h${String(i).padStart(5, '0')}.example.com":{"BasicHTTP":{"username":"u${i}","password":"p\\u00e4${i}"}}`);
+    const text = `{${entries.join(',')}}`;
+    writeFileSync(path, text);
+    const store = new FileStore({ path });
+    await store.set('zz.example.com', { type: 'bearer', token: 'ä' });
+    expect(readFileSync(path, 'utf8')).toBe(`${text.slice(0, -1)},"zz.example.com":{"BearerToken":"ä"}}`);
+    expect((await store.list()).length).toBe(10_001);
+    expect(await store.delete('zz.example.com')).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
   it('a symlinked credentials file stays a symlink', async () => {
     const dir = tmp();
     const real = join(dir, 'real.json');
