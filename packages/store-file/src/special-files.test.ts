@@ -131,10 +131,10 @@ function tinyDisk(): { dir: string; unmount: () => void } | undefined {
 }
 
 describe('a full disk', () => {
-  it.each([
+  it.for([
     ['no room even for the lock', 3],
     ['room for the lock but not for the new file', 2],
-  ])('%s: a typed error, the old file intact, no lock and no temporary file left', async (_, fillerPages, context) => {
+  ] as const)('%s: a typed error, the old file intact, no lock and no temporary file left', async ([, fillerPages], context) => {
     const disk = tinyDisk();
     if (!disk) return context.skip();
     try {
