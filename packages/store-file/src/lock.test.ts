@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { decodeCredential, parseCredentialsDocument, StoreLockedError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../../tooling/test/paths.js';
+import { FileStore } from './file-store.js';
+import { processStart, thisMachine } from './liveness.js';
 import { acquireLock } from './lock.js';
 
 const writer = new URL('../test/writer.mjs', import.meta.url).pathname;
@@ -156,6 +158,26 @@ describe('the lock', () => {
       await held.release();
     }
     expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it('a lock whose pid now belongs to another process (another start time) is broken at once', async () => {
+    const dir = tmp();
+    const path = join(dir, 'credentials.json');
+    const reused = { pid: process.ppid, machine: thisMachine(), start: '1', token: `${process.ppid}.old` };
+    expect(processStart(process.ppid)).not.toBe('1');
+    writeFileSync(`${path}.lock`, JSON.stringify(reused));
+    await new FileStore({ path, lockTimeoutMs: 0 }).set('h.example', { type: 'bearer', token: 't' });
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('concurrent writes within one process wait for each other and lose nothing', async () => {
+    const dir = tmp();
+    const path = join(dir, 'credentials.json');
+    const stores = [new FileStore({ path }), new FileStore({ path })];
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (stores[i % 2] as FileStore).set(`k${i}.example`, { type: 'bearer', token: `t${i}` })));
+    const doc = parseCredentialsDocument(readFileSync(path, 'utf8'));
+    expect(doc.size).toBe(30);
+    for (let i = 0; i < 30; i++) expect(doc.get(`k${i}.example`)).toBe(`{"BearerToken":"t${i}"}`);
   });
 
   it('release leaves alone a lock that is no longer ours', async () => {
