@@ -14,7 +14,7 @@ describe('auth on the file store', () => {
     const login = s.auth(['login', 'https://Repo.Example.com/', '--token', 'tok-1', '--file', 'creds.json']);
     expect(login).toMatchObject({ code: 0, stdout: '' });
     expect(login.stderr).toContain('Stored a token for repo.example.com');
-    expect(readFileSync(join(s.home, 'creds.json'), 'utf8')).toBe('{"repo.example.com":{"BearerToken":"tok-1"}}\n');
+    expect(readFileSync(join(s.home, 'creds.json'), 'utf8')).toBe('{"repo.example.com":{"BearerToken":"tok-1"}}');
     const list = s.auth(['list', '--json', '--file', 'creds.json']);
     expect(json<Listed[]>(list.stdout)).toEqual([{ key: 'repo.example.com', type: 'bearer', store: 'file', shadowed: false }]);
     expect(s.auth(['token', 'repo.example.com', '--file', 'creds.json'])).toEqual({ code: 0, stdout: 'tok-1\n', stderr: '' });
@@ -87,7 +87,7 @@ describe('auth on the file store', () => {
     writeFileSync(join(s.home, 'c.json'), '{"repo.example.com":{"BearerToken":"pixi"},"repo.example.com/channel":{"BearerToken":"ours"}}');
     const out = s.auth(['logout', 'https://repo.example.com/channel', '--file', 'c.json']);
     expect(out.code).toBe(0);
-    expect(readFileSync(join(s.home, 'c.json'), 'utf8')).toBe('{}\n');
+    expect(readFileSync(join(s.home, 'c.json'), 'utf8')).toBe('{}');
     const again = s.auth(['logout', 'https://repo.example.com/channel', '--file', 'c.json']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('no credentials were stored for repo.example.com/channel');
@@ -99,7 +99,7 @@ describe('auth on the file store', () => {
     const out = s.auth(['logout', '--all', '--file', 'f.json']);
     expect(out).toMatchObject({ code: 0, stdout: '' });
     expect(out.stderr).toContain('Removed 5 credentials');
-    expect(readFileSync(join(s.home, 'f.json'), 'utf8')).toBe('{}\n');
+    expect(readFileSync(join(s.home, 'f.json'), 'utf8')).toBe('{}');
   });
 
   it('token exits 1 with a message when there is no token to print', () => {
@@ -175,7 +175,7 @@ describe('auth on the file store', () => {
     const out = s.auth(['login', 'f.example.com', '--token', 't', '--store', 'file'], { env });
     expect(out.code).toBe(0);
     expect(out.stderr).not.toContain('warning');
-    expect(readFileSync(join(s.home, '.rattler', 'credentials.json'), 'utf8')).toBe('{"f.example.com":{"BearerToken":"t"}}\n');
+    expect(readFileSync(join(s.home, '.rattler', 'credentials.json'), 'utf8')).toBe('{"f.example.com":{"BearerToken":"t"}}');
     expect(existsSync(join(s.home, 'ignored.json'))).toBe(false);
     expect(s.auth(['token', 'f.example.com', '--store', 'file', '--file', 'other.json']).code).toBe(1);
   });

@@ -45,7 +45,7 @@ describe.skipIf(!inKeyring)('auth on a real Secret Service', () => {
     expect(out.code).toBe(0);
     expect(out.stderr).toContain('from keychain');
     expect(out.stderr).toContain('from file');
-    expect(readFileSync(join(s.home, '.rattler', 'credentials.json'), 'utf8')).toBe('{}\n');
+    expect(readFileSync(join(s.home, '.rattler', 'credentials.json'), 'utf8')).toBe('{}');
     expect(s.auth(['token', k]).code).toBe(1);
   });
 

@@ -34,7 +34,7 @@ describe('the password prompt', () => {
     expect(screen).toContain('Password for alice at p.example.com: ');
     expect(screen).not.toContain('typed-s3cret');
     expect(readFileSync(join(s.home, 'c.json'), 'utf8')).toBe(
-      '{"p.example.com":{"BasicHTTP":{"username":"alice","password":"typed-s3cret"}}}\n',
+      '{"p.example.com":{"BasicHTTP":{"username":"alice","password":"typed-s3cret"}}}',
     );
   });
 
@@ -44,7 +44,7 @@ describe('the password prompt', () => {
     expect(code).toBe(0);
     expect(screen).toContain('Token for *.prefix.dev: ');
     expect(screen).not.toContain('pfx_typed');
-    expect(readFileSync(join(s.home, 'c.json'), 'utf8')).toBe('{"*.prefix.dev":{"BearerToken":"pfx_typed"}}\n');
+    expect(readFileSync(join(s.home, 'c.json'), 'utf8')).toBe('{"*.prefix.dev":{"BearerToken":"pfx_typed"}}');
   });
 
   it('Ctrl-C at the prompt stores nothing', async () => {

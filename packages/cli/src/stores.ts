@@ -13,9 +13,11 @@ export interface StoreArgs {
 
 // Each store package is imported only when the selection needs it: `--file` never loads the
 // keychain's native module.
-const fileStore = async (path?: string) => new (await import('@auth/store-file')).FileStore(path ? { path } : {});
+// Stores read HOME and NETRC from the command's environment, and netrc problems are warnings.
+const fileStore = async (io: Io, path?: string) => new (await import('@auth/store-file')).FileStore({ env: io.env, ...(path ? { path } : {}) });
 const keychainStore = async () => new (await import('@auth/store-keychain')).KeychainStore();
-const netrcStore = async () => new (await import('@auth/store-netrc')).NetrcStore();
+const netrcStore = async (io: Io) =>
+  new (await import('@auth/store-netrc')).NetrcStore({ env: io.env, onWarning: (message) => warn(io, message) });
 
 /** A store as messages name it: its name, and where it keeps its data. */
 export function where(store: CredentialStore): string {
@@ -34,8 +36,8 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<StoreChain>
   }
   const stores: CredentialStore[] = [];
   const envFile = io.env.RATTLER_AUTH_FILE;
-  if (envFile) stores.push(await fileStore(resolve(io.cwd, envFile)));
-  stores.push(await keychainStore(), await fileStore(), await netrcStore());
+  if (envFile) stores.push(await fileStore(io, resolve(io.cwd, envFile)));
+  stores.push(await keychainStore(), await fileStore(io), await netrcStore(io));
   let warned = false;
   return new StoreChain(stores, {
     onUnavailable(_store, error) {
@@ -57,11 +59,11 @@ async function selectOne(args: StoreArgs, io: Io): Promise<CredentialStore> {
   switch (args.store) {
     case undefined:
     case 'file':
-      return fileStore(file);
+      return fileStore(io, file);
     case 'keychain':
     case 'netrc':
       if (file) throw new UsageError(`--file goes with --store file, not --store ${args.store}`);
-      return args.store === 'keychain' ? keychainStore() : netrcStore();
+      return args.store === 'keychain' ? keychainStore() : netrcStore(io);
     case '':
       throw new UsageError('--store needs a name: keychain, file, netrc, or a module');
     default:

@@ -151,3 +151,29 @@ export class S3Error extends AuthError {
     this.bucket = options.bucket;
   }
 }
+
+/**
+ * A path that a store would read or write is not a regular file (nor a symlink to one): a folder,
+ * a FIFO, a device such as /dev/null, a dangling symlink. It is never read (a FIFO would hang)
+ * nor replaced.
+ */
+export class NotRegularFileError extends StoreFailedError {
+  readonly path: string;
+  /** What the path is: "a folder", "a FIFO", "a character device", "a dangling symlink", …. */
+  readonly kind: string;
+  constructor(store: string, path: string, kind: string, what = 'the credentials file') {
+    super(store, `${what} ${path} is ${kind}, not a regular file; point the store at a regular file (or a symlink to one)`);
+    this.path = path;
+    this.kind = kind;
+  }
+}
+
+/**
+ * No usable HOME, so a store has no default file. An error, not an unavailable store: the
+ * command says why instead of quietly using other stores, and never the current folder.
+ */
+export class NoHomeError extends StoreFailedError {
+  constructor(store: string, file: string, instead: string) {
+    super(store, `HOME is not set or not an absolute path, so there is no ${file}; set HOME, or ${instead}`);
+  }
+}

@@ -272,10 +272,29 @@ export function isJson(text: string): boolean {
   }
 }
 
-/** A JSON string literal with every non-ASCII character escaped, as in rattler's files. */
+/**
+ * A JSON string literal as serde_json writes it: `"` and `\\` escaped, \b \f \n \r \t by name,
+ * other control characters as lower-case `\u00xx`, everything else (non-ASCII included) raw.
+ * JSON.stringify follows the same rules; it also escapes lone surrogates, which a Rust string
+ * cannot hold and UTF-8 cannot carry, so they survive instead of becoming U+FFFD.
+ */
 export function jsonString(value: string): string {
-  return JSON.stringify(value).replace(
-    /[\u0080-\uffff]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return JSON.stringify(value);
 }
+
+/**
+ * Orders strings as their UTF-8 bytes (Rust's `str` order, so a BTreeMap's), which is code point
+ * order. JavaScript compares UTF-16 code units, which puts astral characters (surrogates) before
+ * U+E000–U+FFFF; at the first differing unit, surrogates are moved above the rest of the BMP.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+const codePointRank = (unit: number) => (unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit);

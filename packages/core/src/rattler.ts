@@ -1,9 +1,10 @@
 import { type Credential, protect } from './credential.js';
-import { isJson, jsonString, scanObjectMembers } from './json-text.js';
+import { compareUtf8, isJson, jsonString, scanObjectMembers } from './json-text.js';
 
 /**
  * rattler's JSON for credentials, as stored in `credentials.json` values and keychain secrets:
- * serde's externally tagged enum (`{"BearerToken":"…"}`), fields in struct order.
+ * serde's externally tagged enum (`{"BearerToken":"…"}`), fields in struct order, compact, written
+ * as serde_json writes it (non-ASCII raw, see `jsonString`).
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -87,7 +88,7 @@ export function decodeCredential(raw: string): Credential {
 
 const optString = (v: string | null | undefined) => (v == null ? 'null' : jsonString(v));
 
-/** Encodes a credential as rattler JSON (compact, non-ASCII escaped). Unknown ones come back verbatim. */
+/** Encodes a credential as rattler JSON, byte for byte as rattler would. Unknown ones come back verbatim. */
 export function encodeCredential(credential: Credential): string {
   switch (credential.type) {
     case 'bearer':
@@ -130,9 +131,12 @@ export function parseCredentialsDocument(text: string): CredentialsDocument {
   return scanObjectMembers(text);
 }
 
-/** rattler's layout: one compact object, keys sorted, then a newline. */
+/**
+ * rattler's layout, as serde_json writes its BTreeMap: one compact object, keys in UTF-8 byte
+ * order, no trailing newline.
+ */
 export function serializeCredentialsDocument(doc: CredentialsDocument): string {
-  const keys = [...doc.keys()].sort();
+  const keys = [...doc.keys()].sort(compareUtf8);
   const parts = keys.map((key) => `${jsonString(key)}:${doc.get(key)}`);
-  return `{${parts.join(',')}}\n`;
+  return `{${parts.join(',')}}`;
 }

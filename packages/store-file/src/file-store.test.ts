@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorruptStoreError, decodeCredential, parseCredentialsDocument, StoreLockedError } from '@auth/core';
+import { CorruptStoreError, decodeCredential, NoHomeError, parseCredentialsDocument, StoreLockedError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '@auth/test-support/paths';
 import { FileStore } from './file-store.js';
@@ -42,7 +42,8 @@ describe('the file store', () => {
     const after = parseCredentialsDocument(readFileSync(path, 'utf8'));
     for (const [key, raw] of before) expect(after.get(key)).toBe(raw);
     expect(after.get('new.example.com')).toBe('{"BearerToken":"n"}');
-    expect(readFileSync(path, 'utf8')).toBe(fixtureText.replace(',"prefix.dev"', ',"new.example.com":{"BearerToken":"n"},"prefix.dev"'));
+    // rattler writes no trailing newline (the fixture file has one).
+    expect(readFileSync(path, 'utf8')).toBe(fixtureText.trimEnd().replace(',"prefix.dev"', ',"new.example.com":{"BearerToken":"n"},"prefix.dev"'));
   });
 
   it('unknown entries survive writes and deletes of other keys', async () => {
@@ -53,7 +54,7 @@ describe('the file store', () => {
     expect(await store.get('a.example')).toEqual({ type: 'unknown', raw: '{"Kerberos":{"realm":"X","n":1.50}}' });
     await store.set('b.example', { type: 'bearer', token: 't' });
     await store.delete('b.example');
-    expect(readFileSync(path, 'utf8')).toBe('{"a.example":{"Kerberos":{"realm":"X","n":1.50}}}\n');
+    expect(readFileSync(path, 'utf8')).toBe('{"a.example":{"Kerberos":{"realm":"X","n":1.50}}}');
   });
 
   it('creates the folder 0700 and the file 0600', async () => {
@@ -121,13 +122,27 @@ describe('the file store', () => {
     expect(await store.list()).toEqual(['*.anaconda.org', 'myserver.com', 'prefix.dev', 's3://my-bucket/channel']);
   });
 
+  it('a 10,000-entry file: a write and a delete of another key give back every byte', async () => {
+    const dir = tmp();
+    const path = join(dir, 'credentials.json');
+    const entries = Array.from({ length: 10_000 }, (_, i) => `"h${String(i).padStart(5, '0')}.example.com":{"BasicHTTP":{"username":"u${i}","password":"p\\u00e4${i}"}}`);
+    const text = `{${entries.join(',')}}`;
+    writeFileSync(path, text);
+    const store = new FileStore({ path });
+    await store.set('zz.example.com', { type: 'bearer', token: 'ä' });
+    expect(readFileSync(path, 'utf8')).toBe(`${text.slice(0, -1)},"zz.example.com":{"BearerToken":"ä"}}`);
+    expect((await store.list()).length).toBe(10_001);
+    expect(await store.delete('zz.example.com')).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
   it('a symlinked credentials file stays a symlink', async () => {
     const dir = tmp();
     const real = join(dir, 'real.json');
     writeFileSync(real, '{}');
     symlinkSync(real, join(dir, 'credentials.json'));
     await new FileStore({ path: join(dir, 'credentials.json') }).set('h.example', { type: 'bearer', token: 't' });
-    expect(readFileSync(real, 'utf8')).toBe('{"h.example":{"BearerToken":"t"}}\n');
+    expect(readFileSync(real, 'utf8')).toBe('{"h.example":{"BearerToken":"t"}}');
   });
 
   it('a lock held by a live process too long is a clear error', async () => {
@@ -189,4 +204,35 @@ describe('the file store', () => {
     // Temporary files of killed writers are cleaned up by the next writer.
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 300_000);
+});
+
+describe('the default file', () => {
+  it('is ~/.rattler/credentials.json of the env option, not of process.env', () => {
+    const dir = tmp();
+    expect(new FileStore({ env: { HOME: dir } }).path).toBe(join(dir, '.rattler', 'credentials.json'));
+  });
+
+  it.each([
+    ['unset', {}],
+    ['empty', { HOME: '' }],
+    ['relative', { HOME: '.' }],
+  ])('HOME %s: a clear error for every operation, never the current folder', async (_, env) => {
+    const store = new FileStore({ env });
+    expect(store.path).toBeUndefined();
+    for (const op of [() => store.set('h.example', { type: 'bearer', token: 't' }), () => store.list(), () => store.delete('h'), () => store.get('h')]) {
+      const error = await op().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NoHomeError);
+      expect((error as Error).message).toBe(
+        'HOME is not set or not an absolute path, so there is no default credentials file (~/.rattler/credentials.json); set HOME, or name a file with RATTLER_AUTH_FILE or --file',
+      );
+    }
+    expect(existsSync('.rattler')).toBe(false);
+  });
+
+  it('an explicit path needs no HOME', async () => {
+    const dir = tmp();
+    const path = join(dir, 'c.json');
+    await new FileStore({ path, env: {} }).set('h.example', { type: 'bearer', token: 't' });
+    expect(readFileSync(path, 'utf8')).toBe('{"h.example":{"BearerToken":"t"}}');
+  });
 });

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import {
   CorruptStoreError,
   type Credential,
@@ -8,27 +7,44 @@ import {
   decodeCredential,
   encodeCredential,
   JsonSyntaxError,
+  NoHomeError,
+  NotRegularFileError,
   parseCredentialsDocument,
   serializeCredentialsDocument,
   StoreFailedError,
   validateCredential,
 } from '@auth/core';
-import { close, fchmod, fsync, mkdir, open, readdir, readFile, realpath, rename, stat, unlink, writeFile } from './fs.js';
-import { acquireLock, alive } from './lock.js';
+import { close, fchmod, fsync, mkdir, open, realpath, rename, stat, unlink, writeFile } from './fs.js';
+import { acquireLock } from './lock.js';
+import { checkWritable, fileKind, readRegular } from './special-files.js';
+import { removeAbandonedTemps, tempPath } from './temp-files.js';
 
 export interface FileStoreOptions {
   /** The credentials file. Default: `~/.rattler/credentials.json`, the file rattler and pixi use. */
   path?: string;
   /** The store's name in listings and messages. Default: "file". */
   name?: string;
+  /** The environment that gives HOME for the default path. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
   /** How long a write waits for another writer's lock. Default: 10 s. */
   lockTimeoutMs?: number;
-  /** A lock older than this is stale whoever holds it. Default: 30 s. */
+  /**
+   * A lock held by a process on another machine (a shared home folder) is stale when its
+   * heartbeat is older than this. A holder on this machine keeps its lock as long as it lives.
+   * Default: 30 s.
+   */
   staleLockMs?: number;
+  /** The machine this process is on, as locks record it. Default: host name and pid namespace. */
+  machine?: string;
 }
 
-export function defaultCredentialsPath(): string {
-  return join(homedir(), '.rattler', 'credentials.json');
+/** `~/.rattler/credentials.json`; a missing, empty or relative HOME is an error, never the current folder. */
+export function defaultCredentialsPath(env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.HOME;
+  if (!home || !isAbsolute(home)) {
+    throw new NoHomeError('file', 'default credentials file (~/.rattler/credentials.json)', 'name a file with RATTLER_AUTH_FILE or --file');
+  }
+  return join(home, '.rattler', 'credentials.json');
 }
 
 interface Snapshot {
@@ -44,20 +60,34 @@ interface Snapshot {
  */
 export class FileStore implements CredentialStore {
   readonly name: string;
-  readonly path: string;
+  /** Undefined when there is no default path (no HOME): every operation then throws NoHomeError. */
+  readonly path: string | undefined;
+  readonly #noPath: NoHomeError | undefined;
   readonly #lockTimeoutMs: number;
   readonly #staleLockMs: number;
+  readonly #machine: string | undefined;
   #snapshot: Snapshot | undefined;
   #reading: Promise<CredentialsDocument> | undefined;
 
   constructor(options: FileStoreOptions = {}) {
-    this.path = options.path ?? defaultCredentialsPath();
     this.name = options.name ?? 'file';
+    try {
+      this.path = options.path ?? defaultCredentialsPath(options.env ?? process.env);
+    } catch (error) {
+      this.#noPath = error as NoHomeError;
+    }
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
     this.#staleLockMs = options.staleLockMs ?? 30_000;
+    this.#machine = options.machine;
   }
 
-  get location(): string {
+  /** The file, or the reason there is none. */
+  #file(): string {
+    if (this.path === undefined) throw this.#noPath;
+    return this.path;
+  }
+
+  get location(): string | undefined {
     return this.path;
   }
 
@@ -101,30 +131,33 @@ export class FileStore implements CredentialStore {
   }
 
   async #readNow(): Promise<CredentialsDocument> {
+    const path = this.#file();
     let info: import('node:fs').BigIntStats;
     try {
-      info = (await stat(this.path, { bigint: true })) as import('node:fs').BigIntStats;
+      info = (await stat(path, { bigint: true })) as import('node:fs').BigIntStats;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
       throw this.#failed('read', error);
     }
+    if (!info.isFile()) throw new NotRegularFileError(this.name, path, fileKind(info as unknown as import('node:fs').Stats));
     const stamp = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
     if (this.#snapshot?.stamp === stamp) return this.#snapshot.doc;
-    const doc = await this.#parseFile();
+    const doc = await this.#parseFile(path);
     // As git does with "racily clean" files: a file changed within the clock's granularity could
     // change again without its stamp changing, so only an older file's snapshot is reused.
     if (Date.now() - Number(info.mtimeMs) > 2000) this.#snapshot = { stamp, doc };
     return doc;
   }
 
-  async #parseFile(path = this.path): Promise<CredentialsDocument> {
-    let text: string;
+  async #parseFile(path: string): Promise<CredentialsDocument> {
+    let text: string | undefined;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readRegular(this.name, path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+      if (error instanceof NotRegularFileError) throw error;
       throw this.#failed('read', error);
     }
+    if (text === undefined) return new Map();
     try {
       return parseCredentialsDocument(text);
     } catch (error) {
@@ -137,7 +170,10 @@ export class FileStore implements CredentialStore {
     }
   }
 
-  /** Lock, re-read, let `change` edit the document, and replace the file if it changed. */
+  /**
+   * Lock, re-read, let `change` edit the document, and replace the file if it changed. A writer
+   * that finds its lock taken before it renames writes nothing and starts again from the lock.
+   */
   async #update(change: (doc: CredentialsDocument) => boolean): Promise<void> {
     const target = await this.#target();
     const folder = dirname(target);
@@ -146,27 +182,41 @@ export class FileStore implements CredentialStore {
     } catch (error) {
       throw this.#failed('create the folder for', error);
     }
-    const release = await acquireLock(`${target}.lock`, { timeoutMs: this.#lockTimeoutMs, staleMs: this.#staleLockMs });
-    try {
-      const doc = await this.#parseFile(target);
-      if (!change(doc)) return;
-      await removeAbandonedTemps(folder, basename(target));
-      await writeAtomically(target, serializeCredentialsDocument(doc));
-      this.#snapshot = undefined;
-    } catch (error) {
-      if (error instanceof CorruptStoreError || error instanceof StoreFailedError) throw error;
-      throw this.#failed('write', error);
-    } finally {
-      await release();
+    const deadline = Date.now() + this.#lockTimeoutMs;
+    for (;;) {
+      const lock = await acquireLock(`${target}.lock`, {
+        timeoutMs: Math.max(0, deadline - Date.now()),
+        staleMs: this.#staleLockMs,
+        ...(this.#machine === undefined ? {} : { machine: this.#machine }),
+      });
+      try {
+        const doc = await this.#parseFile(target);
+        if (!change(doc)) return;
+        await removeAbandonedTemps(folder, basename(target));
+        const renamed = await writeAtomically(target, serializeCredentialsDocument(doc), lock.owned);
+        if (renamed) {
+          this.#snapshot = undefined;
+          return;
+        }
+      } catch (error) {
+        if (error instanceof CorruptStoreError || error instanceof StoreFailedError) throw error;
+        throw this.#failed('write', error);
+      } finally {
+        await lock.release();
+      }
     }
   }
 
-  /** The real file behind a symlink, so that a linked credentials file stays linked. */
+  /** The file to replace: the real file behind a symlink, so that a linked file stays linked. */
   async #target(): Promise<string> {
+    const path = this.#file();
+    await checkWritable(this.name, path).catch((error: unknown) => {
+      throw error instanceof NotRegularFileError ? error : this.#failed('write', error);
+    });
     try {
-      return await realpath(this.path);
+      return await realpath(path);
     } catch {
-      return this.path;
+      return path;
     }
   }
 
@@ -176,20 +226,12 @@ export class FileStore implements CredentialStore {
   }
 }
 
-const tempPrefix = (name: string) => `.${name}.`;
-let tempCounter = 0;
-
-/** Unique within this process by pid and counter; the random part only guards against pid reuse. */
-function tempSuffix(): string {
-  tempCounter++;
-  return `${process.pid}.${tempCounter}${Math.random().toString(36).slice(2, 8)}`;
-}
-
-/** Writes a sibling temporary file (0600), syncs it, renames it over the target, syncs the folder. */
-async function writeAtomically(target: string, text: string): Promise<void> {
-  const folder = dirname(target);
-  // Not node:crypto for the name: loading it costs the CLI's start-up more than the whole write.
-  const temp = join(folder, `${tempPrefix(basename(target))}${tempSuffix()}.tmp`);
+/**
+ * Writes a sibling temporary file (0600), syncs it, and, if `stillOurs()` says the lock is still
+ * ours, renames it over the target and syncs the folder. Returns whether it renamed.
+ */
+async function writeAtomically(target: string, text: string, stillOurs: () => Promise<boolean>): Promise<boolean> {
+  const temp = tempPath(target);
   const fd = await open(temp, 'wx', 0o600);
   try {
     await writeFile(fd, text, 'utf8');
@@ -202,12 +244,17 @@ async function writeAtomically(target: string, text: string): Promise<void> {
   }
   await close(fd);
   try {
+    if (!(await stillOurs())) {
+      await unlink(temp).catch(() => {});
+      return false;
+    }
     await rename(temp, target);
   } catch (error) {
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncFolder(folder);
+  await syncFolder(dirname(target));
+  return true;
 }
 
 async function syncFolder(folder: string): Promise<void> {
@@ -219,16 +266,6 @@ async function syncFolder(folder: string): Promise<void> {
     // Some platforms cannot sync a directory; the rename itself is still atomic.
   } finally {
     if (fd !== undefined) await close(fd);
-  }
-}
-
-/** Temporary files left by a writer that was killed; only the lock holder calls this. */
-async function removeAbandonedTemps(folder: string, name: string): Promise<void> {
-  const prefix = tempPrefix(name);
-  for (const entry of await readdir(folder)) {
-    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
-    const pid = Number(entry.slice(prefix.length).split('.')[0]);
-    if (pid !== process.pid && !alive(pid)) await unlink(join(folder, entry)).catch(() => {});
   }
 }
 

@@ -1,36 +1,51 @@
 import { readFile as readFileCallback } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { type Credential, type CredentialStore, protect, ReadOnlyStoreError, StoreFailedError } from '@auth/core';
+import { type Credential, type CredentialStore, isAuthError, protect, ReadOnlyStoreError } from '@auth/core';
 import { type Netrc, parseNetrc } from './netrc.js';
 
 // Not node:fs/promises: loading it costs a CLI's start-up more than reading the file.
 const readFile = promisify(readFileCallback);
 
 export interface NetrcStoreOptions {
-  /** The netrc file. Default: `NETRC`, else `~/.netrc`. */
+  /** The netrc file. Default: `NETRC` (if set and not empty), else `~/.netrc`. */
   path?: string;
+  /** The environment that gives NETRC and HOME. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Told, once per message, why the netrc file is not used (missing, unreadable, malformed, no
+   * HOME); the store then counts as empty. Default: `process.emitWarning`.
+   */
+  onWarning?: (message: string) => void;
 }
+
+const empty = (): Netrc => ({ machines: new Map(), default: undefined });
 
 /**
  * `~/.netrc` as a read-only store: each `machine` entry is a basic credential for exactly that
  * key. The `default` entry is never used: it would send a password to every host there is.
+ * As in rattler, a netrc that cannot be read or parsed is a warning and counts as empty: it is a
+ * file other tools own, and it must not make a command fail.
  */
 export class NetrcStore implements CredentialStore {
   readonly name = 'netrc';
   readonly readOnly = true;
-  readonly path: string;
-  /** A file named explicitly must exist; the implicit `~/.netrc` may be absent. */
+  /** Undefined when there is neither NETRC nor a usable HOME. */
+  readonly path: string | undefined;
+  /** A file named explicitly should exist; the implicit `~/.netrc` may be absent without a word. */
   readonly #explicit: boolean;
+  readonly #warn: (message: string) => void;
+  readonly #warned = new Set<string>();
 
   constructor(options: NetrcStoreOptions = {}) {
-    const fromEnv = process.env.NETRC;
-    this.path = options.path ?? (fromEnv || join(homedir(), '.netrc'));
-    this.#explicit = options.path !== undefined || Boolean(fromEnv);
+    const env = options.env ?? process.env;
+    const home = env.HOME && isAbsolute(env.HOME) ? env.HOME : undefined;
+    this.path = options.path ?? (env.NETRC || (home && join(home, '.netrc')));
+    this.#explicit = options.path !== undefined || Boolean(env.NETRC);
+    this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, 'NetrcWarning'));
   }
 
-  get location(): string {
+  get location(): string | undefined {
     return this.path;
   }
 
@@ -45,19 +60,36 @@ export class NetrcStore implements CredentialStore {
   }
 
   async #readNow(): Promise<Netrc> {
+    if (this.path === undefined) {
+      this.#warning('HOME is not set or not an absolute path, so ~/.netrc is not read; set HOME or NETRC');
+      return empty();
+    }
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !this.#explicit) return { machines: new Map(), default: undefined };
-      throw new StoreFailedError(
-        this.name,
-        code === 'ENOENT' ? `the netrc file ${this.path} does not exist (named by NETRC or --store)` : `cannot read ${this.path}: ${code}`,
-        { cause: error },
+      if (code === 'ENOENT' && !this.#explicit) return empty();
+      this.#warning(
+        code === 'ENOENT'
+          ? `the netrc file ${this.path} (named by NETRC) does not exist; it is not used`
+          : `cannot read the netrc file ${this.path} (${code}); it is not used`,
       );
+      return empty();
     }
-    return parseNetrc(text, this.path);
+    try {
+      return parseNetrc(text, this.path);
+    } catch (error) {
+      if (!isAuthError(error, 'STORE_CORRUPT')) throw error;
+      this.#warning(`${error.message}; the netrc file is not used`);
+      return empty();
+    }
+  }
+
+  #warning(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#warn(message);
   }
 
   async get(key: string): Promise<Credential | undefined> {
@@ -71,11 +103,11 @@ export class NetrcStore implements CredentialStore {
   }
 
   async set(): Promise<void> {
-    throw new ReadOnlyStoreError(this.name, `the netrc store is read-only; edit ${this.path} yourself`);
+    throw new ReadOnlyStoreError(this.name, `the netrc store is read-only; edit ${this.path ?? '~/.netrc'} yourself`);
   }
 
   async delete(): Promise<boolean> {
-    throw new ReadOnlyStoreError(this.name, `the netrc store is read-only; edit ${this.path} yourself`);
+    throw new ReadOnlyStoreError(this.name, `the netrc store is read-only; edit ${this.path ?? '~/.netrc'} yourself`);
   }
 }
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CorruptStoreError, ReadOnlyStoreError, StoreFailedError } from '@auth/core';
+import { CorruptStoreError, ReadOnlyStoreError } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '@auth/test-support/paths';
 import { parseNetrc } from './netrc.js';
@@ -52,25 +52,84 @@ describe('netrc', () => {
     expect((error as Error).message).not.toContain('secret-word');
   });
 
-  it('a missing ~/.netrc is an empty store, a missing NETRC file an error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'netrc-'));
+  it('a trailing "# comment" is a comment, but a value may start with "#"', () => {
+    const netrc = parseNetrc('machine a.example login u password p # the CI account\nmachine b.example login v password #q # note\n');
+    expect(netrc.machines.get('a.example')).toEqual({ login: 'u', password: 'p' });
+    expect(netrc.machines.get('b.example')).toEqual({ login: 'v', password: '#q' });
+  });
+
+  it('a machine without login is skipped; a later entry for the same name is used', () => {
+    const netrc = parseNetrc('machine a.example password only\nmachine b.example login u password p\nmachine a.example login w password x\n');
+    expect([...netrc.machines.keys()]).toEqual(['b.example', 'a.example']);
+    expect(netrc.machines.get('a.example')).toEqual({ login: 'w', password: 'x' });
+  });
+});
+
+describe('the netrc store', () => {
+  const tmp = () => mkdtempSync(join(tmpdir(), 'netrc-'));
+  const collect = () => {
+    const warnings: string[] = [];
+    return { warnings, onWarning: (m: string) => warnings.push(m) };
+  };
+
+  it('a malformed netrc is one warning, naming file and line, and counts as empty', async () => {
+    const dir = tmp();
+    const path = join(dir, 'netrc');
+    writeFileSync(path, 'machine a.example login u password p\nbogus secret-word\n');
+    const { warnings, onWarning } = collect();
+    const store = new NetrcStore({ path, onWarning });
+    expect(await store.list()).toEqual([]);
+    expect(await store.get('a.example')).toBeUndefined();
+    expect(warnings).toEqual([`${path}, line 2: unexpected word (expected machine, default, login, password, account, port or macdef); the netrc file is not used`]);
+    expect(warnings.join('')).not.toContain('secret-word');
+  });
+
+  it('a NETRC naming a missing file is a warning and counts as empty', async () => {
+    const dir = tmp();
+    const { warnings, onWarning } = collect();
+    const store = new NetrcStore({ env: { HOME: dir, NETRC: join(dir, 'missing') }, onWarning });
+    expect(store.path).toBe(join(dir, 'missing'));
+    expect(await store.list()).toEqual([]);
+    expect(warnings).toEqual([`the netrc file ${join(dir, 'missing')} (named by NETRC) does not exist; it is not used`]);
+  });
+
+  it('a missing ~/.netrc is an empty store without a word', async () => {
+    const dir = tmp();
+    const { warnings, onWarning } = collect();
+    const store = new NetrcStore({ env: { HOME: dir, NETRC: '' }, onWarning });
+    expect(store.path).toBe(join(dir, '.netrc'));
+    expect(await store.list()).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('a netrc that cannot be read (a folder) is a warning and counts as empty', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, '.netrc'));
+    const { warnings, onWarning } = collect();
+    expect(await new NetrcStore({ env: { HOME: dir }, onWarning }).list()).toEqual([]);
+    expect(warnings).toEqual([`cannot read the netrc file ${join(dir, '.netrc')} (EISDIR); it is not used`]);
+  });
+
+  it.each([
+    ['unset', {}],
+    ['empty', { HOME: '' }],
+    ['relative', { HOME: 'home' }],
+  ])('HOME %s: a warning, never a netrc in the current folder', async (_, env) => {
+    const { warnings, onWarning } = collect();
+    const store = new NetrcStore({ env, onWarning });
+    expect(store.path).toBeUndefined();
+    expect(await store.list()).toEqual([]);
+    expect(warnings).toEqual(['HOME is not set or not an absolute path, so ~/.netrc is not read; set HOME or NETRC']);
+  });
+
+  it('NETRC and HOME come from the env option, not process.env', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, '.netrc'), 'machine env.example login u password p\n');
     const saved = process.env.NETRC;
+    process.env.NETRC = join(dir, 'not-this-one');
     try {
-      delete process.env.NETRC;
-      const implicit = new NetrcStore();
-      // homedir() follows HOME, which the suite may not control: check with an explicit path instead.
-      expect(implicit.path.endsWith('.netrc')).toBe(true);
-      process.env.NETRC = join(dir, 'missing');
-      await expect(new NetrcStore().list()).rejects.toBeInstanceOf(StoreFailedError);
-      await expect(new NetrcStore().list()).rejects.toThrow(/does not exist/);
-      process.env.NETRC = '';
-      const saveHome = process.env.HOME;
-      process.env.HOME = dir;
-      try {
-        expect(await new NetrcStore().list()).toEqual([]);
-      } finally {
-        process.env.HOME = saveHome;
-      }
+      const store = new NetrcStore({ env: { HOME: dir } });
+      expect(await store.list()).toEqual(['env.example']);
     } finally {
       if (saved === undefined) delete process.env.NETRC;
       else process.env.NETRC = saved;

@@ -8,7 +8,10 @@ export interface NetrcEntry {
 }
 
 export interface Netrc {
-  /** `machine` entries by lower-cased name; the first entry for a name wins, as in curl. */
+  /**
+   * `machine` entries by lower-cased name; the first entry for a name wins, as in curl. An entry
+   * without `login` is left out: there is no user to send.
+   */
   machines: Map<string, NetrcEntry>;
   /** The `default` entry, if any. Never applied to a host on its own. */
   default: NetrcEntry | undefined;
@@ -19,11 +22,19 @@ interface Token {
   line: number;
 }
 
-/** Splits netrc text into tokens: white space separates, "double quotes" may hold spaces. */
+/** Keywords whose next word is their value (even a value that starts with "#"). */
+const TAKES_VALUE = new Set(['machine', 'login', 'password', 'account', 'port', 'macdef']);
+
+/**
+ * Splits netrc text into tokens: white space separates, "double quotes" may hold spaces. A word
+ * starting with "#" where a keyword is expected begins a comment to the end of the line, as
+ * Python's netrc reads it (`machine a login u password p # note`).
+ */
 function tokenize(text: string, fail: (line: number, reason: string) => never): Token[] {
   const tokens: Token[] = [];
   let line = 1;
   let i = 0;
+  let expectValue = false;
   const n = text.length;
   while (i < n) {
     const c = text[i] as string;
@@ -37,13 +48,14 @@ function tokenize(text: string, fail: (line: number, reason: string) => never): 
       i++;
       continue;
     }
-    if (c === '#' && (tokens.length === 0 || tokens.at(-1)?.value === '\n')) {
+    if (c === '#' && !expectValue) {
       while (i < n && text[i] !== '\n') i++;
       continue;
     }
     const start = line;
     let value = '';
-    if (c === '"') {
+    const quoted = c === '"';
+    if (quoted) {
       i++;
       while (i < n && text[i] !== '"') {
         if (text[i] === '\n') fail(start, 'a quoted value does not end on its line');
@@ -61,6 +73,7 @@ function tokenize(text: string, fail: (line: number, reason: string) => never): 
       }
     }
     tokens.push({ value, line: start });
+    expectValue = !expectValue && !quoted && TAKES_VALUE.has(value);
   }
   return tokens;
 }
@@ -72,6 +85,7 @@ export function parseNetrc(text: string, where = 'netrc'): Netrc {
   };
   const all = tokenize(text, fail);
   const netrc: Netrc = { machines: new Map(), default: undefined };
+  const machines: [string, NetrcEntry][] = [];
   let current: NetrcEntry | undefined;
   let i = 0;
   const next = (): Token | undefined => {
@@ -88,7 +102,7 @@ export function parseNetrc(text: string, where = 'netrc'): Netrc {
       case 'machine': {
         const name = valueFor(token).toLowerCase();
         current = {};
-        if (!netrc.machines.has(name)) netrc.machines.set(name, current);
+        machines.push([name, current]);
         break;
       }
       case 'default':
@@ -124,6 +138,9 @@ export function parseNetrc(text: string, where = 'netrc'): Netrc {
         // The word itself is not quoted: a misplaced word may well be a password.
         fail(token.line, 'unexpected word (expected machine, default, login, password, account, port or macdef)');
     }
+  }
+  for (const [name, entry] of machines) {
+    if (entry.login !== undefined && !netrc.machines.has(name)) netrc.machines.set(name, entry);
   }
   return netrc;
 }
