@@ -135,3 +135,13 @@ export function isAuthError(value: unknown, ...codes: AuthErrorCode[]): value is
 export function isUnavailable(value: unknown): value is StoreUnavailableError {
   return isAuthError(value, 'STORE_UNAVAILABLE', 'STORE_TIMEOUT');
 }
+
+/**
+ * Login input that holds a secret (user:password, a `/t/<token>/` segment): keys never hold
+ * secrets. An InvalidKeyError (a usage error) whose message shows the input redacted.
+ */
+export class CredentialsInInputError extends InvalidKeyError {
+  constructor(redactedInput: string, what: string) {
+    super(redactedInput, `it contains ${what}; keys never hold secrets: give the host alone and the secret with --token, --username/--password or --conda-token`);
+  }
+}

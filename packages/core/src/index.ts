@@ -8,7 +8,7 @@ export {
   type CredentialsDocument,
 } from './rattler.js';
 export { JsonSyntaxError, lineAndColumn } from './json-text.js';
-export { keyFromInput, pixiKeyFor, isIpAddress, hasScheme } from './keys.js';
+export { keyFromInput, isIpAddress, hasScheme } from './keys.js';
 export { candidateKeys, keyMatches } from './match.js';
 export {
   decorate,
@@ -26,3 +26,9 @@ export { REDACTED, redactUrl, redactSecret, redactText } from './redact.js';
 export { type CredentialStore, MemoryStore } from './store.js';
 export { StoreChain, type ChainEvents, type ListedKey, type Found, type DeleteReport } from './chain.js';
 export { createAuthenticator, type Authenticator, type AuthenticatorOptions, type Resolution } from './authenticator.js';
+export { canonicalKey } from './keys.js';
+export { logoutKeys, pixiKeyFor } from './logout-keys.js';
+export { loginKeyNote, keyWarning } from './key-notes.js';
+export { isPublicSuffix, wildcardReachesPublicSuffix } from './public-suffix.js';
+export { redact } from './redact.js';
+export { escapeForTerminal } from './terminal.js';
