@@ -1,4 +1,4 @@
-import { canonicalKey, hasScheme, keyFromInput } from './keys.js';
+import { canonicalKey, keyFromInput } from './keys.js';
 
 /**
  * The key `pixi auth login <input>` writes (rattler's `get_url`): the host of a URL, or the
@@ -26,37 +26,38 @@ function canonicalOrUndefined(key: string): string | undefined {
 }
 
 /**
- * The forms of one input that name the same scope: the key login writes, pixi's key and that
- * key without its `*.` (for `prefix.dev`: `*.prefix.dev` and `prefix.dev`), each canonical.
+ * The canonical forms of one input that name its scope: the key login writes and, when pixi's
+ * one-dot rule made it a wildcard, the domain alone (for `prefix.dev`: `*.prefix.dev` and
+ * `prefix.dev`). Empty for input that is no login input (`*.dev`, a URL with a secret…).
  */
 function formsOf(input: string): Set<string> {
   const forms = new Set<string>();
-  const add = (key: string | undefined) => {
-    const canonical = key === undefined ? undefined : canonicalOrUndefined(key);
-    if (canonical !== undefined) forms.add(canonical);
-  };
+  let key: string;
   try {
-    add(keyFromInput(input));
+    key = keyFromInput(input);
   } catch {
-    // Not login input (`*.dev`, a key with a secret…): only the exact stored key may go.
     return forms;
   }
-  const pixi = pixiKeyFor(input);
-  add(pixi);
-  if (pixi?.startsWith('*.') && !hasScheme(pixi)) add(pixi.slice(2));
+  forms.add(key);
+  if (key.startsWith('*.') && !input.trim().startsWith('*.')) forms.add(key.slice(2));
   return forms;
 }
 
 /**
  * The stored keys `auth logout <input>` removes: every key whose canonical form is one of the
- * input's forms (above), and the input itself when it is exactly a stored key as `auth list`
- * shows it (`*.dev`, `example.com:443`). Never a key of another scope; only keys in storedKeys.
+ * input's forms (above), the key pixi writes for the input exactly as pixi writes it
+ * (`*.example.com:443` for `example.com:443`), and the input itself when it is exactly a stored
+ * key as `auth list` shows it (`*.dev`). Never a key of another scope; only keys in storedKeys.
  */
 export function logoutKeys(input: string, storedKeys: readonly string[]): string[] {
   const forms = formsOf(input);
-  const exact = input.trim();
+  const exact = new Set([input, input.trim()]);
+  if (forms.size > 0) {
+    const pixi = pixiKeyFor(input);
+    if (pixi !== undefined) exact.add(pixi);
+  }
   return storedKeys.filter((key) => {
-    if (key === input || key === exact) return true;
+    if (exact.has(key)) return true;
     const canonical = canonicalOrUndefined(key);
     return canonical !== undefined && forms.has(canonical);
   });
