@@ -45,8 +45,24 @@ export function pathCandidates(base: string, pathname: string): string[] {
   return out;
 }
 
-/** `*.a.b.c`, `*.b.c`: never a wildcard of one label or over a public suffix, none for IP addresses. */
-export function wildcardsFor(host: string): string[] {
+// Hosts with path keys ask for their wildcards on every request: remember the last ones.
+const wildcardCache = new Map<string, readonly string[]>();
+
+/**
+ * `*.a.b.c`, `*.b.c`: never a wildcard of one label or over a public suffix, none for IP
+ * addresses. The array is shared between calls: do not change it.
+ */
+export function wildcardsFor(host: string): readonly string[] {
+  let out = wildcardCache.get(host);
+  if (out === undefined) {
+    out = computeWildcards(host);
+    if (wildcardCache.size >= 1024) wildcardCache.clear();
+    wildcardCache.set(host, out);
+  }
+  return out;
+}
+
+function computeWildcards(host: string): string[] {
   if (host === '' || isIpAddress(host)) return [];
   const out: string[] = [];
   for (let rest = host; rest.includes('.'); rest = rest.slice(rest.indexOf('.') + 1)) {
