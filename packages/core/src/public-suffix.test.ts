@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPublicSuffix, wildcardReachesPublicSuffix } from './public-suffix.js';
+import { isPublicSuffix, unpackRules, wildcardReachesPublicSuffix } from './public-suffix.js';
 import { PSL_RULES, PSL_VERSION } from './public-suffix-data.js';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +23,7 @@ const wildcardRules = new Set(upstream.map(ascii).filter((r) => r.startsWith('*.
 describe('the embedded Public Suffix List', () => {
   it('is the psl package\'s list, rule for rule (regenerate with pnpm generate:public-suffix)', () => {
     expect(PSL_VERSION).toBe(require(join(pslRoot, 'package.json')).version);
-    expect(PSL_RULES.split('\n')).toEqual([...new Set(upstream.map(ascii))]);
+    expect(unpackRules(PSL_RULES).sort()).toEqual([...new Set(upstream.map(ascii))].sort());
   });
 
   it.each([

@@ -20,7 +20,7 @@ let suffixes: Suffixes | undefined;
 
 function load(): Suffixes {
   const s: Suffixes = { exact: new Set(), wildcard: new Set(), exception: new Set(), reaching: new Set() };
-  for (const rule of PSL_RULES.split('\n')) {
+  for (const rule of unpackRules(PSL_RULES)) {
     if (rule.startsWith('!')) {
       s.exception.add(rule.slice(1));
       continue;
@@ -31,6 +31,17 @@ function load(): Suffixes {
     for (let d = domain; d !== '' && !s.reaching.has(d); d = parentOf(d)) s.reaching.add(d);
   }
   return s;
+}
+
+/** `uk:co,*;ck:*,!www;:com` → `co.uk`, `*.uk`, `*.ck`, `!www.ck`, `com` (see public-suffix-data.ts). */
+export function unpackRules(packed: string): string[] {
+  const rules: string[] = [];
+  for (const group of packed.split(';')) {
+    const colon = group.indexOf(':');
+    const parent = group.slice(0, colon);
+    for (const head of group.slice(colon + 1).split(',')) rules.push(parent === '' ? head : `${head}.${parent}`);
+  }
+  return rules;
 }
 
 function parentOf(domain: string): string {
