@@ -72,6 +72,15 @@ describe('a URL finds its candidate keys, most specific first', () => {
     expect(candidateKeys('http://h.example.com:81/org-a/%zz')).toEqual(['h.example.com:81', 'h.example.com', '*.h.example.com', '*.example.com']);
   });
 
+  it('a huge URL costs a bounded number of candidates (64 path levels, no wildcards past 253 characters)', () => {
+    const segments = Array.from({ length: 30_000 }, (_, i) => `s${i}`);
+    const keys = candidateKeys(`http://h.example.com:81/${segments.join('/')}`);
+    expect(keys.length).toBe(2 * 65 + 2);
+    expect(keys).toContain(`h.example.com/${segments.slice(0, 64).join('/')}`);
+    expect(keys).not.toContain(`h.example.com/${segments.slice(0, 65).join('/')}`);
+    expect(candidateKeys(`https://${'a.'.repeat(30_000)}com/`)).toHaveLength(2);
+  });
+
   it('never a wildcard over a public suffix', () => {
     expect(candidateKeys('https://alice.github.io/x')).toEqual(['alice.github.io:443/x', 'alice.github.io:443', 'alice.github.io/x', 'alice.github.io', '*.alice.github.io']);
     expect(candidateKeys('https://shop.example.co.uk/')).not.toContain('*.co.uk');

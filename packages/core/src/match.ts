@@ -36,13 +36,28 @@ export function hostBases(u: URL): string[] {
  */
 export function pathCandidates(base: string, pathname: string): string[] {
   const out: string[] = [];
-  let path = normalizePath(pathname) ?? '';
+  let path = deepestScope(normalizePath(pathname) ?? '');
   while (path !== '') {
     out.push(base + path);
     path = path.slice(0, path.lastIndexOf('/'));
   }
   out.push(base);
   return out;
+}
+
+// Deeper path keys are never matched: a URL of 30,000 segments must not cost 30,000 candidates.
+const MAX_PATH_DEPTH = 64;
+// A DNS name has at most 253 characters: longer hosts get no wildcards (and no quadratic walk).
+const MAX_HOST_LENGTH = 253;
+
+/** The path cut to its first MAX_PATH_DEPTH segments. */
+function deepestScope(path: string): string {
+  let at = 0;
+  for (let depth = 0; depth < MAX_PATH_DEPTH; depth++) {
+    at = path.indexOf('/', at + 1);
+    if (at < 0) return path;
+  }
+  return path.slice(0, at);
 }
 
 // Hosts with path keys ask for their wildcards on every request: remember the last ones.
@@ -63,7 +78,7 @@ export function wildcardsFor(host: string): readonly string[] {
 }
 
 function computeWildcards(host: string): string[] {
-  if (host === '' || isIpAddress(host)) return [];
+  if (host === '' || host.length > MAX_HOST_LENGTH || isIpAddress(host)) return [];
   const out: string[] = [];
   for (let rest = host; rest.includes('.'); rest = rest.slice(rest.indexOf('.') + 1)) {
     if (!wildcardReachesPublicSuffix(rest)) out.push(`*.${rest}`);
