@@ -1,4 +1,5 @@
 import { InvalidCredentialError } from './errors.js';
+import { REDACTED } from './redact.js';
 
 /** Credentials as rattler knows them, tagged by `type`, fields in camelCase. */
 export interface BearerCredential {
@@ -72,7 +73,7 @@ export function secretValues(credential: Credential): string[] {
 export function redactCredential(credential: Credential): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(credential)) {
-    out[name] = SECRET_FIELDS.has(name) && value != null ? '***' : value;
+    out[name] = SECRET_FIELDS.has(name) && value != null ? REDACTED : value;
   }
   return out;
 }
