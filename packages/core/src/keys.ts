@@ -46,7 +46,7 @@ export function trimPath(pathname: string): string {
 export interface KeyParts {
   wildcard: boolean;
   host: string;
-  /** The port as written, or "" for none. */
+  /** The port in decimal without leading zeros, or "" for none. */
   port: string;
   /** "" or `/segment/…` without a trailing slash, percent-decoded and free of `.`/`..`. */
   path: string;
