@@ -3,7 +3,7 @@ import type { Credential } from './credential.js';
 import { type Application, applyAt, authorityEnd, type HttpRequest, type RequestInput, safeApplicationOf } from './decorate.js';
 import { isUnavailable, type StoreUnavailableError } from './errors.js';
 import { normalizeHostname } from './keys.js';
-import { candidateKeys, wildcardsFor } from './match.js';
+import { candidateKeys, hostBases, wildcardsFor } from './match.js';
 import type { CredentialStore } from './store.js';
 
 export interface Resolution {
@@ -132,11 +132,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return null;
     }
     if (u.protocol === 's3:') return null;
-    const host = normalizeHostname(u.hostname);
-    const withPort = u.port ? `${host}:${u.port}` : host;
-    if (idx.pathBases.has(host) || idx.pathBases.has(withPort)) return null;
-    const keys = u.port ? [withPort, host] : [host];
-    return matches(idx, [...keys, ...wildcardsFor(host)]);
+    const bases = hostBases(u);
+    if (bases.some((base) => idx.pathBases.has(base))) return null;
+    return matches(idx, [...bases, ...wildcardsFor(normalizeHostname(u.hostname))]);
   }
 
   function entryFor(match: Match): Promise<Entry | undefined> {

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { protect, tokenOf, validateCredential } from './credential.js';
+import fc from 'fast-check';
+import { type Credential, MAX_SECRET_BYTES, protect, sendableToken, stripBom, tokenOf, validateCredential } from './credential.js';
 import { InvalidCredentialError } from './errors.js';
 import { decodeCredential } from './rattler.js';
 
@@ -57,5 +58,89 @@ describe('credentials', () => {
     expect(tokenOf(oauth, 100)).toBeUndefined();
     expect(tokenOf({ ...oauth, expiresAt: null }, 1e12)).toBe('at');
     expect(tokenOf({ type: 'basic', username: 'u', password: 'p' })).toBeUndefined();
+  });
+});
+
+function refusalOf(credential: Credential): string {
+  try {
+    validateCredential(credential);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidCredentialError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('one secret rule per credential kind', () => {
+  const oauth = { type: 'oauth' as const, accessToken: 'at', tokenEndpoint: 'https://x/token', clientId: 'c' };
+  const tokens = (t: string): Credential[] => [
+    { type: 'bearer', token: t },
+    { type: 'conda-token', token: t },
+    { ...oauth, accessToken: t },
+    { ...oauth, refreshToken: t },
+    { type: 's3', accessKeyId: 'AKIA', secretAccessKey: t },
+  ];
+
+  it.each(['tök-SECRET', 'tok SECRET', 'tok\u00a0SECRET', 'tok\u2028SECRET', 'tok\ufffdSECRET', 'tok\u0085SECRET'])(
+    'tokens are printable ASCII only: %j is refused, and the error says so without the token',
+    (t) => {
+      for (const c of tokens(t)) {
+        const message = refusalOf(c);
+        expect(message).toContain('printable ASCII');
+        expect(message).not.toContain('SECRET');
+      }
+    },
+  );
+
+  it('basic credentials take UTF-8 without control characters', () => {
+    expect(() => validateCredential({ type: 'basic', username: 'jürgen', password: 'päss wörd ✓ 🔑' })).not.toThrow();
+    expect(refusalOf({ type: 'basic', username: 'u', password: 'p\u0085SECRET' })).toContain('control character');
+    expect(refusalOf({ type: 'basic', username: 'u', password: 'p\ud800SECRET' })).toContain('lone surrogate');
+    expect(refusalOf({ type: 'basic', username: 'a:b', password: 'p' })).toContain('":"');
+  });
+
+  it(`secrets are capped at ${MAX_SECRET_BYTES} bytes (servers answer 431 beyond), basic at 6 KiB before base64`, () => {
+    expect(() => validateCredential({ type: 'bearer', token: 'a'.repeat(MAX_SECRET_BYTES) })).not.toThrow();
+    expect(refusalOf({ type: 'bearer', token: 'a'.repeat(MAX_SECRET_BYTES + 1) })).toContain(`${MAX_SECRET_BYTES} bytes`);
+    expect(refusalOf({ type: 'bearer', token: 'a'.repeat(1 << 20) })).not.toContain('aaaa');
+    expect(refusalOf({ type: 'basic', username: 'u', password: 'ü'.repeat(3100) })).toContain('6144 bytes');
+  });
+
+  it('every accepted token is visible ASCII (reference: a char-code check written here)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (t) => {
+        const visibleAscii = t.length > 0 && [...t].every((c) => c.charCodeAt(0) >= 0x21 && c.charCodeAt(0) <= 0x7e);
+        let accepted = true;
+        try {
+          validateCredential({ type: 'bearer', token: t });
+        } catch {
+          accepted = false;
+        }
+        expect(accepted).toBe(visibleAscii);
+      }),
+    );
+  });
+
+  it('stripBom drops one leading byte-order mark and says so', () => {
+    expect(stripBom('\ufefftok')).toEqual({ value: 'tok', stripped: true });
+    expect(stripBom('tok')).toEqual({ value: 'tok', stripped: false });
+    expect(stripBom('t\ufeffok')).toEqual({ value: 't\ufeffok', stripped: false });
+  });
+
+  it('sendableToken refuses a stored token that could not be sent, without showing it', () => {
+    expect(sendableToken({ type: 'bearer', token: 'pfx_ok' })).toBe('pfx_ok');
+    expect(sendableToken({ type: 'basic', username: 'u', password: 'p' })).toBeUndefined();
+    expect(sendableToken({ ...oauth, expiresAt: 1 }, 2)).toBeUndefined();
+    for (const bad of ['a\r\nX-Evil: SECRET', 'SECRET\u0100', 'SECRET\ufffd', 'SECRET\n']) {
+      let message = '';
+      try {
+        sendableToken({ type: 'bearer', token: bad });
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidCredentialError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain('printable ASCII');
+      expect(message).not.toContain('SECRET');
+    }
   });
 });

@@ -177,3 +177,13 @@ export class NoHomeError extends StoreFailedError {
     super(store, `HOME is not set or not an absolute path, so there is no ${file}; set HOME, or ${instead}`);
   }
 }
+
+/**
+ * Login input that holds a secret (user:password, a `/t/<token>/` segment): keys never hold
+ * secrets. An InvalidKeyError (a usage error) whose message shows the input redacted.
+ */
+export class CredentialsInInputError extends InvalidKeyError {
+  constructor(redactedInput: string, what: string) {
+    super(redactedInput, `it contains ${what}; keys never hold secrets: give the host alone and the secret with --token, --username/--password or --conda-token`);
+  }
+}

@@ -8,7 +8,7 @@ export {
   type CredentialsDocument,
 } from './rattler.js';
 export { JsonSyntaxError, lineAndColumn } from './json-text.js';
-export { keyFromInput, pixiKeyFor, isIpAddress, hasScheme } from './keys.js';
+export { keyFromInput, isIpAddress, hasScheme } from './keys.js';
 export { candidateKeys, keyMatches } from './match.js';
 export {
   decorate,
@@ -44,3 +44,9 @@ export {
   type S3RequestInput,
   type S3KeySource,
 } from './s3-request.js';
+export { canonicalKey } from './keys.js';
+export { logoutKeys, pixiKeyFor } from './logout-keys.js';
+export { loginKeyNote, keyWarning } from './key-notes.js';
+export { isPublicSuffix, wildcardReachesPublicSuffix } from './public-suffix.js';
+export { redact } from './redact.js';
+export { escapeForTerminal } from './terminal.js';

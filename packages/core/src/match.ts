@@ -1,42 +1,87 @@
-import { isIpAddress, normalizeHostname, trimPath } from './keys.js';
+import { isIpAddress, normalizeHostname, normalizePath } from './keys.js';
+import { wildcardReachesPublicSuffix } from './public-suffix.js';
 
 /**
  * URL → the keys that could hold its credential, most specific first:
- * host:port with each path prefix, host:port, the same without the port, then wildcards of the
- * host and each parent domain of two labels or more. Path prefixes end at segment boundaries.
+ * `host:port` with each path prefix, `host:port`, the same without the port, then wildcards of
+ * the host and each parent domain (never of one label, never over a public suffix, none for IP
+ * addresses). The port is the effective one, so `host:443` keys apply to `https://host/`.
+ * `s3://bucket/…` tries the bucket (pixi's key), then its `s3://` prefixes, as rattler does.
  */
 export function candidateKeys(url: string | URL): string[] {
   const u = typeof url === 'string' ? new URL(url) : url;
-  if (u.protocol === 's3:') return pathCandidates(`s3://${u.host}`, u.pathname);
-
-  const host = normalizeHostname(u.hostname);
+  if (u.protocol === 's3:') {
+    const bucket = u.host.toLowerCase();
+    return [bucket, ...pathCandidates(`s3://${bucket}`, u.pathname), ...wildcardsFor(bucket)];
+  }
   const out: string[] = [];
-  if (u.port) out.push(...pathCandidates(`${host}:${u.port}`, u.pathname));
-  out.push(...pathCandidates(host, u.pathname));
-  out.push(...wildcardsFor(host));
+  for (const base of hostBases(u)) out.push(...pathCandidates(base, u.pathname));
+  out.push(...wildcardsFor(normalizeHostname(u.hostname)));
   return out;
 }
 
-/** `base/a/b/c`, `base/a/b`, `base/a`, `base`. */
+const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };
+
+/** `host:port` (the effective port: WHATWG drops a default one) and `host`: the bases of path keys. */
+export function hostBases(u: URL): string[] {
+  const host = normalizeHostname(u.hostname);
+  const port = u.port || DEFAULT_PORTS[u.protocol];
+  return port ? [`${host}:${port}`, host] : [host];
+}
+
+/**
+ * `base/a/b/c`, `base/a/b`, `base/a`, `base`, on the normalized path (percent-decoded, dot
+ * segments resolved), so a prefix only ever matches whole segments. A path whose %-escapes are
+ * malformed gets the base alone: no path scope applies to it.
+ */
 export function pathCandidates(base: string, pathname: string): string[] {
   const out: string[] = [];
-  let path = trimPath(pathname);
+  let path = deepestScope(normalizePath(pathname) ?? '');
   while (path !== '') {
     out.push(base + path);
-    path = trimPath(path.slice(0, path.lastIndexOf('/')));
+    path = path.slice(0, path.lastIndexOf('/'));
   }
   out.push(base);
   return out;
 }
 
-/** `*.a.b.c`, `*.b.c`: never a wildcard of one label, none for IP addresses. */
-export function wildcardsFor(host: string): string[] {
-  if (isIpAddress(host) || host === '') return [];
+// Deeper path keys are never matched: a URL of 30,000 segments must not cost 30,000 candidates.
+const MAX_PATH_DEPTH = 64;
+// A DNS name has at most 253 characters: longer hosts get no wildcards (and no quadratic walk).
+const MAX_HOST_LENGTH = 253;
+
+/** The path cut to its first MAX_PATH_DEPTH segments. */
+function deepestScope(path: string): string {
+  let at = 0;
+  for (let depth = 0; depth < MAX_PATH_DEPTH; depth++) {
+    at = path.indexOf('/', at + 1);
+    if (at < 0) return path;
+  }
+  return path.slice(0, at);
+}
+
+// Hosts with path keys ask for their wildcards on every request: remember the last ones.
+const wildcardCache = new Map<string, readonly string[]>();
+
+/**
+ * `*.a.b.c`, `*.b.c`: never a wildcard of one label or over a public suffix, none for IP
+ * addresses. The array is shared between calls: do not change it.
+ */
+export function wildcardsFor(host: string): readonly string[] {
+  let out = wildcardCache.get(host);
+  if (out === undefined) {
+    out = computeWildcards(host);
+    if (wildcardCache.size >= 1024) wildcardCache.clear();
+    wildcardCache.set(host, out);
+  }
+  return out;
+}
+
+function computeWildcards(host: string): string[] {
+  if (host === '' || host.length > MAX_HOST_LENGTH || isIpAddress(host)) return [];
   const out: string[] = [];
-  let rest = host;
-  while (rest.includes('.')) {
-    out.push(`*.${rest}`);
-    rest = rest.slice(rest.indexOf('.') + 1);
+  for (let rest = host; rest.includes('.'); rest = rest.slice(rest.indexOf('.') + 1)) {
+    if (!wildcardReachesPublicSuffix(rest)) out.push(`*.${rest}`);
   }
   return out;
 }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redactText, redactUrl } from './redact.js';
+import { redact, redactText, redactUrl } from './redact.js';
 
 describe('redaction', () => {
   it.each([
@@ -9,13 +10,79 @@ describe('redaction', () => {
     ['https://host.example.com/a/t/x', 'https://host.example.com/a/t/***'],
     ['https://host.example.com/a?b=c', 'https://host.example.com/a?b=c'],
     ['not a url /t/abc', 'not a url /t/***'],
-  ])('%s is shown as %s', (url, shown) => {
-    expect(redactUrl(url)).toBe(shown);
+    // Passwords holding / ? # @ : — up to the last @.
+    ['https://u:p/s?x#y@host/a', 'https://***@host/a'],
+    ['https://u:p@ss@host/a', 'https://***@host/a'],
+    // Malformed URLs that WHATWG parsers still read.
+    ['https:///u:p@host/a', 'https:///***@host/a'],
+    ['https://\\u:p@host/a', 'https://\\***@host/a'],
+    ['https:u:p@host/a', 'https:***@host/a'],
+    ['HTTPS://u:p@host', 'HTTPS://***@host'],
+    // Bare input and free text.
+    ['alice:S3cret@host.example.com/x', '***@host.example.com/x'],
+    ['invalid host "alice:S3cret@host": no', 'invalid host "***@host": no'],
+    ['u:https:x@h', '***@h'],
+    ['see https://h.example.com/x and mail bob@example.com', 'see https://h.example.com/x and mail ***@example.com'],
+  ])('%s is shown as %s', (text, shown) => {
+    expect(redact(text)).toBe(shown);
   });
 
   it('free text loses known secrets and URL credentials', () => {
     const text = 'GET https://u:p@h/t/tok/x failed: bad token pfx_abc for h';
-    const out = redactText(text, ['pfx_abc']);
-    expect(out).toBe('GET https://***@h/t/***/x failed: bad token *** for h');
+    expect(redact(text, ['pfx_abc'])).toBe('GET https://***@h/t/***/x failed: bad token *** for h');
+  });
+
+  it('URL objects and the old names take the same rule', () => {
+    expect(redact(new URL('https://u:p@h.example.com/t/tok/x'))).toBe('https://***@h.example.com/t/***/x');
+    expect(redactUrl('https://u:p@h/')).toBe(redact('https://u:p@h/'));
+    expect(redactText('a u:p@h', ['zzz'])).toBe(redact('a u:p@h'));
+  });
+
+  it('a 100 KB run is redacted in linear time (no backtracking blow-up)', () => {
+    const long = `https://${'a'.repeat(100_000)}@h/${'b:'.repeat(50_000)}`;
+    expect(redact(long).startsWith('https://***@h/')).toBe(true);
+  });
+});
+
+// Secrets carry a `Q`, which no template holds, so finding one in the output means a leak.
+const secretChar = fc.constantFrom(...'abcXYZ019-_.~!$&\'()*+,;=:/?#@%"[]'.split(''));
+const userinfoSecret = fc.array(secretChar, { minLength: 1, maxLength: 12 }).map((c) => `Q${c.join('')}Q`);
+const tokenSecret = fc.array(fc.constantFrom(...'abcXYZ019-_.~'.split('')), { minLength: 1, maxLength: 12 }).map((c) => `Q${c.join('')}Q`);
+const scheme = fc.constantFrom('https://', 'http://', 'HTTPS://', 's3://', 'https:', 'https:///', 'https://\\', 'git+ssh://', '');
+const host = fc.constantFrom('host.example.com', 'h', '[::1]:8080', 'h.example.com:443', '');
+const tail = fc.constantFrom('', '/', '/a/b', '/@scope/pkg', '?x=1', '#f', '/x@y');
+const around = fc.constantFrom(['', ''], ['invalid host "', '": reason'], ['GET ', ' failed'], ['(', ')'], ['<', '>'], ['x=', ';']);
+
+describe('no secret survives redaction, wherever it stands', () => {
+  it('in userinfo: as password, as user name, with any of / ? # @ : in it', () => {
+    fc.assert(
+      fc.property(scheme, userinfoSecret, userinfoSecret, host, tail, around, (s, user, password, h, t, [before, after]) => {
+        for (const userinfo of [`${user}:${password}`, user, `alice:${password}`, `${user}:`]) {
+          const text = `${before}${s}${userinfo}@${h}${t}${after}`;
+          const out = redact(text);
+          expect([text, out.includes(password) && userinfo.includes(password)]).toEqual([text, false]);
+          expect([text, out.includes(user) && userinfo.includes(user)]).toEqual([text, false]);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('in a /t/<token>/ segment, anywhere in the path or text', () => {
+    fc.assert(
+      fc.property(scheme, host, tokenSecret, fc.constantFrom('', '/a', '/a/b'), tail, around, (s, h, token, prefix, t, [before, after]) => {
+        const text = `${before}${s}${h}${prefix}/t/${token}${t}${after}`;
+        expect([text, redact(text).includes(token)]).toEqual([text, false]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('given secrets vanish from any text', () => {
+    fc.assert(
+      fc.property(fc.string(), tokenSecret, fc.string(), (a, secret, b) => {
+        expect(redact(`${a}${secret}${b}${secret}`, [secret])).not.toContain(secret);
+      }),
+    );
   });
 });

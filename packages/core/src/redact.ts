@@ -1,29 +1,63 @@
 /** What stands in for a secret wherever something is shown. */
 export const REDACTED = '***';
 
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i;
-const CONDA_TOKEN = /\/t\/[^/?#]+/;
+// Schemes whose URLs have an authority even without `//` (WHATWG: `https:u:p@host` is a URL).
+const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file', 's3']);
+// A scheme where one can start: not inside a longer word.
+const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:/gi;
+// A conda token: `/t/<token>` up to the next separator, anywhere in the text.
+const CONDA_TOKEN = /\/t\/[^/?#\s]+/g;
+const OPENERS = '"\'(<[{`';
 
 /**
- * A URL fit to print: user:password becomes `***`, a conda `/t/<token>` segment `/t/***`.
- * Works on any string, so a malformed URL in an error message is still redacted.
+ * The one redaction rule for anything shown to a user: inputs, URLs, keys, paths, free text.
+ * - user:password (any characters, `/ ? # @ :` included) becomes `***`: in each run of
+ *   non-space text that holds an `@`, everything from the start of the authority (after
+ *   `scheme:` and its slashes or backslashes, or the start of the run) to the LAST `@`;
+ * - a conda `/t/<token>` segment becomes `/t/***`;
+ * - each given secret (3 characters or more) becomes `***` wherever it stands.
+ * It errs on the side of hiding: `bob@example.com` is shown as `***@example.com`.
  */
-export function redactUrl(url: string | URL): string {
-  return String(url).replace(USERINFO, `$1${REDACTED}@`).replace(CONDA_TOKEN, `/t/${REDACTED}`);
+export function redact(value: string | URL, secrets: Iterable<string | null | undefined> = []): string {
+  let out = String(value);
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
+  }
+  return out.replace(/\S+/g, (run) => (run.includes('@') ? redactUserinfo(run) : run)).replace(CONDA_TOKEN, `/t/${REDACTED}`);
 }
+
+/** One run of non-space text that holds an `@`: its userinfo becomes `***`. */
+function redactUserinfo(run: string): string {
+  const at = run.lastIndexOf('@');
+  const start = authorityStart(run, at);
+  return `${run.slice(0, start)}${REDACTED}${run.slice(at)}`;
+}
+
+/**
+ * Where the userinfo of a run starts: after its first `scheme:` and the slashes or backslashes
+ * that follow (none for special schemes), else after any opening quotes. Only the first scheme
+ * counts, so a password that looks like one (`u:https:x@h`) is hidden from the start.
+ */
+function authorityStart(run: string, at: number): number {
+  SCHEME.lastIndex = 0;
+  const scheme = SCHEME.exec(run.slice(0, at));
+  if (scheme) {
+    let end = scheme.index + scheme[0].length;
+    while (run[end] === '/' || run[end] === '\\') end++;
+    if (end > scheme.index + scheme[0].length || SPECIAL.has(scheme[0].slice(0, -1).toLowerCase())) return end;
+  }
+  let start = 0;
+  while (start < at && OPENERS.includes(run[start] as string)) start++;
+  return start;
+}
+
+/** @deprecated Use `redact`: the same rule. */
+export const redactUrl: (url: string | URL) => string = (url) => redact(url);
+
+/** @deprecated Use `redact`: the same rule. */
+export const redactText: (text: string, secrets?: Iterable<string | null | undefined>) => string = redact;
 
 /** A secret fit to print: nothing of it. */
 export function redactSecret(_secret: string): string {
   return REDACTED;
-}
-
-/** Replaces every occurrence of the given secrets, and any URL credentials, in free text. */
-export function redactText(text: string, secrets: Iterable<string | null | undefined> = []): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
-  }
-  return out
-    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi, `$1${REDACTED}@`)
-    .replace(/\/t\/[^/?#\s]+/g, `/t/${REDACTED}`);
 }
