@@ -22,6 +22,8 @@ describe('redaction', () => {
     ['alice:S3cret@host.example.com/x', '***@host.example.com/x'],
     ['invalid host "alice:S3cret@host": no', 'invalid host "***@host": no'],
     ['u:https:x@h', '***@h'],
+    // A scheme-like word inside a user name is no scheme (found by the property below).
+    ['Q"9Q:Q:/Q@host.example.com', '***@host.example.com'],
     ['see https://h.example.com/x and mail bob@example.com', 'see https://h.example.com/x and mail ***@example.com'],
   ])('%s is shown as %s', (text, shown) => {
     expect(redact(text)).toBe(shown);

@@ -34,20 +34,20 @@ function redactUserinfo(run: string): string {
 }
 
 /**
- * Where the userinfo of a run starts: after its first `scheme:` and the slashes or backslashes
- * that follow (none for special schemes), else after any opening quotes. Only the first scheme
- * counts, so a password that looks like one (`u:https:x@h`) is hidden from the start.
+ * Where the userinfo of a run starts: after the run's opening quotes, and after a `scheme:` that
+ * stands right there with the slashes or backslashes that follow it (none for special schemes).
+ * A scheme further in may be part of a secret (`u"x:p:/q@h`), so then the whole run is hidden.
  */
 function authorityStart(run: string, at: number): number {
-  SCHEME.lastIndex = 0;
-  const scheme = SCHEME.exec(run.slice(0, at));
-  if (scheme) {
-    let end = scheme.index + scheme[0].length;
-    while (run[end] === '/' || run[end] === '\\') end++;
-    if (end > scheme.index + scheme[0].length || SPECIAL.has(scheme[0].slice(0, -1).toLowerCase())) return end;
-  }
   let start = 0;
   while (start < at && OPENERS.includes(run[start] as string)) start++;
+  SCHEME.lastIndex = start;
+  const scheme = SCHEME.exec(run.slice(0, at));
+  if (scheme?.index === start) {
+    let end = start + scheme[0].length;
+    while (run[end] === '/' || run[end] === '\\') end++;
+    if (end > start + scheme[0].length || SPECIAL.has(scheme[0].slice(0, -1).toLowerCase())) return end;
+  }
   return start;
 }
 
