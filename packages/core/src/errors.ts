@@ -11,7 +11,9 @@ export type AuthErrorCode =
   | 'STORE_LOCKED'
   | 'STORE_TIMEOUT'
   | 'STORE_FAILED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'OAUTH_EXPIRED'
+  | 'OAUTH_FAILED';
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
@@ -118,6 +120,8 @@ const CODES = new Set<string>([
   'STORE_TIMEOUT',
   'STORE_FAILED',
   'NOT_FOUND',
+  'OAUTH_EXPIRED',
+  'OAUTH_FAILED',
 ]);
 
 /**
@@ -134,4 +138,22 @@ export function isAuthError(value: unknown, ...codes: AuthErrorCode[]): value is
 /** A store that cannot be used now (no keychain, locked, timed out): the chain falls back. */
 export function isUnavailable(value: unknown): value is StoreUnavailableError {
   return isAuthError(value, 'STORE_UNAVAILABLE', 'STORE_TIMEOUT');
+}
+
+/**
+ * An OAuth exchange that did not give a usable token. `expired`: the refresh token is no longer
+ * accepted and nothing newer is stored, so the user must log in again; `denied`: the user or the
+ * server refused a login; `failed`: the server could not be reached or answered nonsense.
+ * `oauthError` is the server's error code (`invalid_grant`), never a token.
+ */
+export type OAuthErrorReason = 'expired' | 'denied' | 'failed';
+
+export class OAuthError extends AuthError {
+  readonly reason: OAuthErrorReason;
+  readonly oauthError: string | undefined;
+  constructor(reason: OAuthErrorReason, message: string, options: { oauthError?: string; cause?: unknown } = {}) {
+    super(reason === 'expired' ? 'OAUTH_EXPIRED' : 'OAUTH_FAILED', message, { cause: options.cause });
+    this.reason = reason;
+    this.oauthError = options.oauthError;
+  }
 }

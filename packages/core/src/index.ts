@@ -26,3 +26,6 @@ export { REDACTED, redactUrl, redactSecret, redactText } from './redact.js';
 export { type CredentialStore, MemoryStore } from './store.js';
 export { StoreChain, type ChainEvents, type ListedKey, type Found, type DeleteReport } from './chain.js';
 export { createAuthenticator, type Authenticator, type AuthenticatorOptions, type Resolution } from './authenticator.js';
+export { freshCredential, needsRefresh, forgetRefreshed, REFRESH_MARGIN_SECONDS, type FoundCredential, type RefreshOptions } from './oauth-refresh.js';
+export { postForm, checkEndpoint, errorCodeOf, describeFailure, credentialFromTokens, type EndpointOptions, type FormReply } from './oauth-endpoint.js';
+export { expiryOf, jwtExpiry, type Expiry } from './token-expiry.js';
