@@ -1,4 +1,5 @@
-import { describeFailure, type EndpointOptions, type OAuthCredential, postForm, redactUrl } from '@auth/core';
+import { describeFailure, type EndpointOptions, type OAuthCredential, postForm, redactUrl, type StoreChain } from '@auth/core';
+import { type Io, say, warn } from '../io.js';
 
 export interface Revocation {
   /** The server confirmed the revocation (RFC 7009 §2.2: HTTP 200). */
@@ -27,4 +28,22 @@ export async function revokeCredential(credential: OAuthCredential, options: End
     }
   }
   return { revoked: true, message: `revoked at ${redactUrl(endpoint)}` };
+}
+
+/**
+ * Before `auth logout` deletes `key`: revokes every OAuth login stored under it, in each store
+ * that holds one, and says how that went. The delete happens whatever this reports.
+ */
+export async function revokeStored(io: Io, chain: StoreChain, key: string): Promise<void> {
+  const done = new Set<string>();
+  for (const store of chain.stores) {
+    if (store.readOnly) continue;
+    const read = await chain.attempt(store, () => store.get(key)).catch(() => undefined);
+    const credential = read?.ok ? read.value : undefined;
+    if (credential?.type !== 'oauth' || done.has(credential.accessToken)) continue;
+    done.add(credential.accessToken);
+    const result = await revokeCredential(credential);
+    if (result.revoked) say(io, `Revoked the OAuth login for ${key} (${store.name}).`);
+    else warn(io, `could not revoke the OAuth login for ${key} (${store.name}): ${result.message}; it is removed here all the same`);
+  }
 }
