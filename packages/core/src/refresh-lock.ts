@@ -49,6 +49,9 @@ async function acquire(id: string, times: LockTimes): Promise<(() => Promise<voi
 
   const dir = join(tmpdir(), `auth-oauth-refresh-${process.getuid?.() ?? 'user'}`);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // A folder someone else made (a shared /tmp) is not trusted to hold our locks.
+  const owner = (await fs.lstat(dir)).uid;
+  if (process.getuid && owner !== process.getuid()) return undefined;
   const path = join(dir, `${createHash('sha256').update(id).digest('hex').slice(0, 40)}.lock`);
   const mine = JSON.stringify({ pid: process.pid, nonce: randomUUID() });
 

@@ -8,6 +8,17 @@ import { listenForRedirect } from './loopback.js';
 
 const random = () => randomBytes(32).toString('base64url');
 
+/** How long the browser has to come back. */
+const LOGIN_TIMEOUT_MS = 15 * 60_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new OAuthError('expired', 'the browser did not come back within 15 minutes: run the login again')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** PKCE (RFC 7636): a random verifier and its S256 challenge. */
 export function pkcePair(): { verifier: string; challenge: string } {
   const verifier = random();
@@ -42,7 +53,7 @@ export async function authCodeLogin(io: Io, server: ServerMetadata, client: OAut
     if (canOpenBrowser(io.env)) openBrowser(url.href, io.env);
     say(io, 'Waiting for the browser to come back…');
 
-    const params = await loopback.result;
+    const params = await withTimeout(loopback.result, LOGIN_TIMEOUT_MS);
     const error = params.get('error');
     if (error === 'access_denied') throw new OAuthError('denied', 'the login was denied', { oauthError: error });
     if (error) throw new OAuthError('failed', `the login failed: ${printable(error)}`, { oauthError: error });

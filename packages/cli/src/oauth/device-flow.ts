@@ -23,8 +23,9 @@ export async function deviceCodeLogin(io: Io, server: ServerMetadata, client: OA
   if (typeof complete === 'string') say(io, `(or open ${printable(complete)})`);
   say(io, 'Waiting for the login to be approved…');
 
-  let intervalMs = secondsOr(started.body.interval, 5) * 1000;
-  const deadline = Date.now() + secondsOr(started.body.expires_in, 600) * 1000;
+  // Bounded, so a server's odd numbers cannot keep the command waiting for days.
+  let intervalMs = Math.min(secondsOr(started.body.interval, 5), 60) * 1000;
+  const deadline = Date.now() + Math.min(secondsOr(started.body.expires_in, 600), 3600) * 1000;
   const form = { ...fields, grant_type: DEVICE_GRANT, device_code: deviceCode };
   while (Date.now() < deadline) {
     await sleep(intervalMs);

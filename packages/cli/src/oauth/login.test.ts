@@ -181,8 +181,7 @@ describe('auth token with an OAuth login', () => {
     };
     writeFileSync(join(s.home, 'c.json'), JSON.stringify({ 'repo.example.com': { OAuth: old } }));
     const result = await s.authAsync(['token', 'repo.example.com', '--file', 'c.json']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     const entry = stored(s)['repo.example.com']?.OAuth;
     expect(result.stdout).toBe(`${entry?.access_token}\n`);
     expect(entry?.access_token).not.toBe(old.access_token);
