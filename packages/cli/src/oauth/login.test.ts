@@ -103,6 +103,15 @@ describe('auth login --oauth, device code', () => {
     expect(existsSync(join(s.home, 'c.json'))).toBe(false);
   });
 
+  it('takes the issuer from a URL given as the host when --oauth-issuer-url is left out', async () => {
+    const s = sandbox({ keychain: false });
+    const run = start(s, ['login', provider.issuer, '--oauth', '--file', 'c.json']);
+    const [, userCode] = await run.waitFor(/enter the code (\S+)/);
+    await browser(provider.issuer).approveDevice(userCode as string);
+    expect((await run.done).code).toBe(0);
+    expect(stored(s)[new URL(provider.issuer).host]?.OAuth.token_endpoint).toBe(provider.tokenEndpoint);
+  });
+
   it('auto picks the device code when no browser can be opened, and says so', async () => {
     const s = sandbox({ keychain: false });
     const run = start(s, loginArgs('--oauth-flow', 'auto'));
