@@ -12,7 +12,9 @@ export type AuthErrorCode =
   | 'STORE_TIMEOUT'
   | 'STORE_FAILED'
   | 'NOT_FOUND'
-  | 'S3_FAILED';
+  | 'S3_FAILED'
+  | 'OAUTH_EXPIRED'
+  | 'OAUTH_FAILED';
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
@@ -120,6 +122,8 @@ const CODES = new Set<string>([
   'STORE_FAILED',
   'NOT_FOUND',
   'S3_FAILED',
+  'OAUTH_EXPIRED',
+  'OAUTH_FAILED',
 ]);
 
 /**
@@ -185,5 +189,23 @@ export class NoHomeError extends StoreFailedError {
 export class CredentialsInInputError extends InvalidKeyError {
   constructor(redactedInput: string, what: string) {
     super(redactedInput, `it contains ${what}; keys never hold secrets: give the host alone and the secret with --token, --username/--password or --conda-token`);
+  }
+}
+
+/**
+ * An OAuth exchange that did not give a usable token. `expired`: the refresh token is no longer
+ * accepted and nothing newer is stored, so the user must log in again; `denied`: the user or the
+ * server refused a login; `failed`: the server could not be reached or answered nonsense.
+ * `oauthError` is the server's error code (`invalid_grant`), never a token.
+ */
+export type OAuthErrorReason = 'expired' | 'denied' | 'failed';
+
+export class OAuthError extends AuthError {
+  readonly reason: OAuthErrorReason;
+  readonly oauthError: string | undefined;
+  constructor(reason: OAuthErrorReason, message: string, options: { oauthError?: string; cause?: unknown } = {}) {
+    super(reason === 'expired' ? 'OAUTH_EXPIRED' : 'OAUTH_FAILED', message, { cause: options.cause });
+    this.reason = reason;
+    this.oauthError = options.oauthError;
   }
 }

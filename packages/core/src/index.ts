@@ -50,3 +50,6 @@ export { loginKeyNote, keyWarning } from './key-notes.js';
 export { isPublicSuffix, wildcardReachesPublicSuffix } from './public-suffix.js';
 export { redact } from './redact.js';
 export { escapeForTerminal } from './terminal.js';
+export { freshCredential, needsRefresh, forgetRefreshed, REFRESH_MARGIN_SECONDS, type FoundCredential, type RefreshOptions } from './oauth-refresh.js';
+export { postForm, checkEndpoint, errorCodeOf, describeFailure, credentialFromTokens, type EndpointOptions, type FormReply } from './oauth-endpoint.js';
+export { expiryOf, jwtExpiry, type Expiry } from './token-expiry.js';

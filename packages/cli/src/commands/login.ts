@@ -7,7 +7,7 @@ import { type Context, str } from './context.js';
 
 type Kind = 'bearer' | 'basic' | 'conda-token' | 's3';
 
-const KIND_FLAGS: Record<Kind, string[]> = {
+export const KIND_FLAGS: Record<Kind, string[]> = {
   bearer: ['token'],
   basic: ['username', 'password'],
   'conda-token': ['conda-token'],
@@ -23,10 +23,10 @@ function kindOf(args: Context['args']): Kind {
   throw new UsageError(`give one kind of credential, not ${given.join(' and ')}: ${flags}`);
 }
 
-function hostOf(key: string): string {
+export function hostOf(key: string): string {
   return key.replace(/^\*\./, '').replace(/[:/].*$/, '');
 }
-const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
+export const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
 /** pixi's rules: prefix.dev takes a token, anaconda.org a conda token. */
 function checkHostRules(key: string, kind: Kind): void {
@@ -66,6 +66,8 @@ async function credentialFrom(ctx: Context, kind: Kind, key: string): Promise<Cr
 export async function login(ctx: Context): Promise<number> {
   const input = str(ctx.args.host) ?? '';
   const key = keyFromInput(input);
+  const oauth = await import('../oauth/login.js');
+  if (oauth.oauthRequested(ctx.args, key)) return oauth.oauthLogin(ctx, input, key);
   const kind = kindOf(ctx.args);
   checkHostRules(key, kind);
   const credential = await credentialFrom(ctx, kind, key);

@@ -11,7 +11,11 @@ export async function logout(ctx: Context): Promise<number> {
     if (host) throw new UsageError('give a host or --all, not both');
     const writable = (await chain.entries()).filter((e) => !chain.stores[e.position]?.readOnly);
     const keys = [...new Set(writable.map((e) => e.key))];
-    for (const key of keys) await chain.remove(key);
+    const { revokeStored } = await import('../oauth/revoke.js');
+    for (const key of keys) {
+      await revokeStored(ctx.io, chain, key);
+      await chain.remove(key);
+    }
     say(ctx.io, keys.length ? `Removed ${keys.length} credential${keys.length === 1 ? '' : 's'}.` : 'Nothing was stored.');
     return 0;
   }
@@ -22,7 +26,9 @@ export async function logout(ctx: Context): Promise<number> {
   const keys = [...new Set([key, pixiKeyFor(host)].filter((k): k is string => Boolean(k)))];
   const removed: string[] = [];
   const readOnly = new Set<string>();
+  const { revokeStored } = await import('../oauth/revoke.js');
   for (const k of keys) {
+    await revokeStored(ctx.io, chain, k);
     const report = await chain.remove(k);
     for (const store of report.removedFrom) removed.push(`${k} from ${store}`);
     for (const name of report.readOnlyHolders) {

@@ -29,6 +29,8 @@ export async function token(ctx: Context): Promise<number> {
     found = await createAuthenticator({ store: chain }).resolve(url);
   }
   if (!found) throw new OperationError(`no credential is stored for ${input}`);
+  const { freshFromChain } = await import('../oauth/fresh.js');
+  found = { key: found.key, credential: await freshFromChain(ctx.io, chain, found.key, found.credential) };
   const value = tokenOf(found.credential);
   if (value === undefined) {
     const why = found.credential.type === 'oauth' ? 'its OAuth token has expired' : `it is a ${found.credential.type} credential, not a token`;
