@@ -1,12 +1,13 @@
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
-let stdinRead = false;
+// Stdin is read once per run: a second `-` would get nothing.
+const stdinRead = new WeakSet<Io>();
 
 /** All of stdin, one trailing newline dropped: the value of a secret given as `-`. */
 export async function readStdinSecret(io: Io, flag: string): Promise<string> {
-  if (stdinRead) throw new UsageError(`only one secret can be read from stdin; ${flag} - is the second`);
-  stdinRead = true;
+  if (stdinRead.has(io)) throw new UsageError(`only one value can be read from stdin; ${flag} - is the second`);
+  stdinRead.add(io);
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
