@@ -47,7 +47,7 @@ function read(words: readonly string[]): Typed {
 async function storedKeys(values: Record<string, string>, io: Io): Promise<string[]> {
   const quiet: Io = { ...io, stderr: { write: () => true } };
   try {
-    return await (await selectStores({ file: values.file, store: values.store }, quiet)).list();
+    return await (await selectStores({ file: values.file, store: values.store }, quiet)).chain.list();
   } catch {
     return [];
   }

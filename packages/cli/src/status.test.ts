@@ -99,7 +99,7 @@ describe('auth status against real servers', () => {
     const cases: [string, RegExp][] = [
       [`http://127.0.0.1:${refused}/conda/x`, /ECONNREFUSED/],
       [`http://${longLabel}/conda/x`, /ENOTFOUND/],
-      [`http://127.0.0.1:${silentPort}/conda/x`, /no answer within 1 s/],
+      [`http://127.0.0.1:${silentPort}/conda/x`, /no response headers within 1 s/],
     ];
     for (const [url, error] of cases) {
       const out = await status(s, url, ['--timeout', '1']);

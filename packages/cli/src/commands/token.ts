@@ -28,7 +28,10 @@ export async function token(ctx: Context): Promise<number> {
     }
     found = await createAuthenticator({ store: chain }).resolve(url);
   }
-  if (!found) throw new OperationError(`no credential is stored for ${input}`);
+  if (!found) {
+    ctx.reportUnavailable();
+    throw new OperationError(`no credential is stored for ${input}`);
+  }
   const value = tokenOf(found.credential);
   if (value === undefined) {
     const why = found.credential.type === 'oauth' ? 'its OAuth token has expired' : `it is a ${found.credential.type} credential, not a token`;
