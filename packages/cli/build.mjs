@@ -15,8 +15,9 @@ await build({
   format: 'cjs',
   platform: 'node',
   target: 'node20.19',
-  minify: true,
-  // --verbose stack traces name real functions and classes, not minified ones.
+  // Identifiers stay as written, so --verbose stack traces name real functions and classes.
+  minifyWhitespace: true,
+  minifySyntax: true,
   keepNames: true,
   legalComments: 'linked',
   external: ['@napi-rs/keyring', 'got'],

@@ -96,7 +96,7 @@ describe('auth on the file store', () => {
   it('logout --all empties every writable store', () => {
     const s = sandbox({ keychain: false });
     copyFileSync(fixture('rattler-credentials.json'), join(s.home, 'f.json'));
-    const out = s.auth(['logout', '--all', '--file', 'f.json']);
+    const out = s.auth(['logout', '--all', '--yes', '--file', 'f.json']);
     expect(out).toMatchObject({ code: 0, stdout: '' });
     expect(out.stderr).toContain('Removed 5 credentials');
     expect(readFileSync(join(s.home, 'f.json'), 'utf8')).toBe('{}\n');

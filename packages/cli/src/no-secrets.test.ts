@@ -61,7 +61,7 @@ describe('no secret is ever printed', () => {
     await run(['status', 'http://127.0.0.1:1/conda/x', '--json', '--verbose']);
     await run(['logout', host]);
     await run(['logout', 'basic.example.com', '--verbose']);
-    await run(['logout', '--all']);
+    await run(['logout', '--all', '--yes']);
     await run(['list', '--bogus', SECRETS.token]);
     await run(['login', 'x.example.com', SECRETS.token, '--token', 'x']);
     await run(['token', 'x.example.com', SECRETS.token]);
