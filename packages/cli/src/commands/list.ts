@@ -32,7 +32,7 @@ export async function list(ctx: Context): Promise<number> {
     say(ctx.io, 'No credentials are stored.');
     return 0;
   }
-  const cells = rows.map((r) => [escapeForTerminal(r.key), r.type, r.store + (r.shadowed ? ' (shadowed)' : ''), escapeForTerminal(r.username ?? '')]);
+  const cells = rows.map((r) => [escapeForTerminal(r.key), r.type, escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''), escapeForTerminal(r.username ?? '')]);
   if (ctx.io.stdout.isTTY) data(ctx.io, table([['KEY', 'TYPE', 'STORE', 'USERNAME'], ...cells]));
   // Piped: tab-separated, no empty last field (no username) at the end of a row.
   else data(ctx.io, cells.map((c) => (c[3] ? c : c.slice(0, 3)).join('\t')).join('\n'));
