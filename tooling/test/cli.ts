@@ -93,3 +93,12 @@ export function memoryIo(options: { cwd: string; env?: NodeJS.ProcessEnv; input?
     stderr: () => err,
   };
 }
+
+/**
+ * Fails at once, naming the Debian package to install, when a test needs a tool that is not
+ * there (instead of an ENOENT, or a timeout while waiting for its output).
+ */
+export function requireTool(tool: string, debianPackage: string): void {
+  if (spawnSync('sh', ['-c', 'command -v "$0"', tool]).status === 0) return;
+  throw new Error(`${tool} is not installed, and these tests need it: apt-get install ${debianPackage}`);
+}

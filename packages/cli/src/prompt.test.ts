@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { authBin, sandbox } from '../../../tooling/test/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authBin, requireTool, sandbox } from '../../../tooling/test/cli.js';
+
+// The pseudo-terminal comes from util-linux `script`.
+beforeAll(() => requireTool('script', 'bsdutils'));
 
 /** Runs `auth` in a pseudo-terminal (util-linux `script`) and types into it after a prompt. */
 function inTerminal(args: string[], env: NodeJS.ProcessEnv, answers: string[]): Promise<{ code: number | null; screen: string }> {

@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandbox } from '../../../tooling/test/cli.js';
+import { requireTool, sandbox } from '../../../tooling/test/cli.js';
 import { closedPort, selfSignedCert, startServer, type TestServer } from '../../../tooling/test/http.js';
 import { publishPackage, type Registry, startVerdaccio } from '../../../tooling/test/verdaccio.js';
 
@@ -19,6 +19,8 @@ let silentPort: number;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
+  // The https server's certificate is made with openssl.
+  requireTool('openssl', 'openssl');
   a = await startServer(creds);
   b = await startServer(creds);
   secure = await startServer(creds, { https: true });
