@@ -22,14 +22,14 @@ describe('escapeForTerminal', () => {
         for (const ch of out) expect(shownAsIs(ch) || ch === '\\').toBe(true);
         if ([...text].every(shownAsIs)) expect(out).toBe(text);
         // Escaping is reversible: different keys never look the same.
-        expect(unescape(out)).toBe(text);
+        expect(unescaped(out)).toBe(text);
       }),
     );
   });
 });
 
 /** The reading of an escaped text back, written from the escape rules alone. */
-function unescape(text: string): string {
+function unescaped(text: string): string {
   return text.replace(/\\(x[0-9a-f]{2}|u\{[0-9a-f]+\}|[nrt\\])/g, (_, e: string) => {
     if (e === 'n') return '\n';
     if (e === 'r') return '\r';

@@ -58,7 +58,7 @@ export function ask(io: Io, question: string, options: { echo: boolean }): Promi
  * The value of a login flag: as given; for `-`, stdin, or in a terminal a question (without
  * echo for a secret); when left out, the question in a terminal, else a usage error.
  */
-export async function valueOf(io: Io, flag: string, given: string | undefined, question: string, secret: boolean): Promise<string> {
+export async function flagValue(io: Io, flag: string, given: string | undefined, question: string, secret: boolean): Promise<string> {
   if (given !== undefined && given !== '-') return given;
   if (!io.stdin.isTTY) {
     if (given === '-') return readStdin(io, flag);

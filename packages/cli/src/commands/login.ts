@@ -1,7 +1,7 @@
 import { type Credential, keyFromInput, validateCredential } from '@auth/core';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
-import { ask, valueOf } from '../secrets.js';
+import { ask, flagValue } from '../secrets.js';
 import { where } from '../stores.js';
 import { type Context, str } from './context.js';
 
@@ -47,7 +47,7 @@ async function askForCredential(ctx: Context, key: string): Promise<Credential> 
   const { io } = ctx;
   if (!io.stdin.isTTY) throw new UsageError(`say which credential to store: ${ALL_FLAGS}`, { help: 'auth login --help' });
   if (within(hostOf(key), 'anaconda.org')) {
-    return { type: 'conda-token', token: await valueOf(io, 'conda-token', undefined, `Conda token for ${key}: `, true) };
+    return { type: 'conda-token', token: await flagValue(io, 'conda-token', undefined, `Conda token for ${key}: `, true) };
   }
   const token = await ask(io, `Token for ${key} (leave empty to give a username and password): `, { echo: false });
   if (token) return { type: 'bearer', token };
@@ -58,8 +58,8 @@ async function basicFrom(ctx: Context, key: string): Promise<Credential> {
   const { io, args } = ctx;
   const given = str(args.username);
   if (given === undefined && args.password !== undefined) throw new UsageError('--username is required with --password');
-  const username = await valueOf(io, 'username', given, `Username for ${key}: `, false);
-  const password = await valueOf(io, 'password', str(args.password), `Password for ${username} at ${key}: `, true);
+  const username = await flagValue(io, 'username', given, `Username for ${key}: `, false);
+  const password = await flagValue(io, 'password', str(args.password), `Password for ${username} at ${key}: `, true);
   return { type: 'basic', username, password };
 }
 
@@ -67,16 +67,16 @@ async function credentialFrom(ctx: Context, kind: Kind, key: string): Promise<Cr
   const { io, args } = ctx;
   switch (kind) {
     case 'bearer':
-      return { type: 'bearer', token: await valueOf(io, 'token', str(args.token), `Token for ${key}: `, true) };
+      return { type: 'bearer', token: await flagValue(io, 'token', str(args.token), `Token for ${key}: `, true) };
     case 'conda-token':
-      return { type: 'conda-token', token: await valueOf(io, 'conda-token', str(args['conda-token']), `Conda token for ${key}: `, true) };
+      return { type: 'conda-token', token: await flagValue(io, 'conda-token', str(args['conda-token']), `Conda token for ${key}: `, true) };
     case 'basic':
       return basicFrom(ctx, key);
     case 's3': {
-      const accessKeyId = await valueOf(io, 's3-access-key-id', str(args['s3-access-key-id']), `S3 access key id for ${key}: `, false);
-      const secretAccessKey = await valueOf(io, 's3-secret-access-key', str(args['s3-secret-access-key']), `S3 secret access key for ${key}: `, true);
+      const accessKeyId = await flagValue(io, 's3-access-key-id', str(args['s3-access-key-id']), `S3 access key id for ${key}: `, false);
+      const secretAccessKey = await flagValue(io, 's3-secret-access-key', str(args['s3-secret-access-key']), `S3 secret access key for ${key}: `, true);
       const session = str(args['s3-session-token']);
-      const sessionToken = session === undefined ? null : await valueOf(io, 's3-session-token', session, `S3 session token for ${key}: `, true);
+      const sessionToken = session === undefined ? null : await flagValue(io, 's3-session-token', session, `S3 session token for ${key}: `, true);
       return { type: 's3', accessKeyId, secretAccessKey, sessionToken };
     }
   }
