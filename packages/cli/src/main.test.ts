@@ -69,6 +69,32 @@ describe('usage errors name what is wrong, once', () => {
   });
 });
 
+describe('errors print nothing the user typed raw', () => {
+  it('a malformed URL is not echoed (its password may be in it, as typed)', async () => {
+    for (const args of [['--verbose'], []]) {
+      const r = await run(['status', 'http://user:p/?#@:PASSWORD@127.0.0.1:9/x', '--file', 'c.json', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('<url> is not a valid URL');
+      expect(r.stderr).not.toContain('PASSWORD');
+    }
+  });
+
+  it('escape sequences and newlines in a quoted host reach the terminal escaped', async () => {
+    for (const args of [['--verbose'], []]) {
+      const r = await run(['login', 'evil\u001b[31m\nx.com', '--token', 't', '--file', 'c.json', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('invalid host "evil\\x1b[31m\\nx.com"');
+      expect(r.stderr).not.toContain('\u001b');
+    }
+  });
+
+  it('--verify-url with credentials of its own is refused: they would be sent instead', async () => {
+    const r = await run(['login', '127.0.0.1:9', '--token', 't', '--verify-url', 'http://u:SEKRIT@127.0.0.1:9/', '--file', 'c.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --verify-url carries credentials of its own: give a URL without them\n');
+  });
+});
+
 describe('logout --all', () => {
   it('without a terminal and without --yes it refuses and removes nothing', () => {
     const s = sandbox({ keychain: false });

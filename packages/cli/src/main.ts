@@ -1,6 +1,6 @@
 import { parseArgv } from './argv.js';
 import { exitCodeFor, UsageError } from './errors.js';
-import { data, type Io, processIo } from './io.js';
+import { data, escapeForTerminal, type Io, processIo } from './io.js';
 import { runCommand } from './run.js';
 import { version } from './version.js';
 
@@ -27,9 +27,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     }
   } catch (error) {
     const err = error as Error;
-    io.stderr.write(`error: ${err.message}\n`);
+    // A message may quote what the user typed (a host): nothing in it reaches the terminal raw.
+    io.stderr.write(`error: ${escapeForTerminal(err.message)}\n`);
     if (error instanceof UsageError && error.help) io.stderr.write(`Run "${error.help}" for usage.\n`);
-    if (argv.includes('--verbose') && err.stack) io.stderr.write(`${err.stack}\n`);
+    if (argv.includes('--verbose') && err.stack) io.stderr.write(`${err.stack.split('\n').map(escapeForTerminal).join('\n')}\n`);
     return exitCodeFor(error);
   }
 }

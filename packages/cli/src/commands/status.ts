@@ -35,14 +35,16 @@ interface Probe {
   error?: string;
 }
 
-function parseUrl(input: string): URL {
+/** The URL to request. The input is never echoed: a malformed URL may hold a password as typed. */
+function parseUrl(input: string, what: string): URL {
+  let url: URL;
   try {
-    const url = new URL(hasScheme(input) ? input : `https://${input}`);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    return url;
+    url = new URL(hasScheme(input) ? input : `https://${input}`);
   } catch {
-    throw new UsageError(`"${redactUrl(input)}" is not an http(s) URL`);
+    throw new UsageError(`${what} is not a valid URL`);
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what} is not an http(s) URL`);
+  return url;
 }
 
 /** Why a request failed, in words a user can act on. */
@@ -108,7 +110,7 @@ function describeSent(report: StatusReport): string {
 }
 
 export async function status(ctx: Context): Promise<number> {
-  const url = parseUrl(str(ctx.args.url) ?? '');
+  const url = parseUrl(str(ctx.args.url) ?? '', '<url>');
   const timeoutMs = timeoutOf(ctx);
   const authenticator = createAuthenticator({ store: await ctx.stores() });
   // A URL that carries user:password or /t/<token>/ is sent as it is: no stored credential goes.
@@ -143,7 +145,9 @@ export async function status(ctx: Context): Promise<number> {
  */
 export async function verifyBeforeLogin(ctx: Context, input: string, key: string, credential: Credential): Promise<void> {
   const against = str(ctx.args['verify-url']);
-  const url = parseUrl(against ?? (input.startsWith('*.') ? input.slice(2) : input));
+  const url = against === undefined ? parseUrl(input.startsWith('*.') ? input.slice(2) : input, '<host>') : parseUrl(against, '--verify-url');
+  // A URL with credentials of its own is sent as it is: the new credential would not be checked.
+  if (urlHasCredentials(url.href)) throw new UsageError(`${against === undefined ? '<host>' : '--verify-url'} carries credentials of its own: give a URL without them`);
   const authenticator = createAuthenticator({ store: new MemoryStore([[key, credential]]) });
   if (!(await authenticator.resolve(url))) {
     throw new UsageError(`--verify needs a URL that ${key} applies to${against ? '' : ': give one with --verify-url'}`);
