@@ -18,7 +18,7 @@ function inTerminal(args: string[], env: NodeJS.ProcessEnv, answers: string[]): 
       screen += d.toString();
       // Answer only once the prompt is on screen, after raw mode is on: typed earlier, the
       // terminal itself would echo it.
-      if (pending.length && /: $/.test(screen)) {
+      if (pending.length && /[:\]] $/.test(screen)) {
         child.stdin.write(pending[0] as string);
         pending = pending.slice(1);
       }
@@ -76,6 +76,18 @@ describe('the password prompt', () => {
       's3://bkt': { S3Credentials: { access_key_id: 'AKID', secret_access_key: 's3-typed', session_token: null } },
       't.example.com': { BearerToken: 'dash-typed' },
     });
+  });
+
+  it('logout --all asks first in a terminal: "n" keeps everything, "y" removes it', async () => {
+    const s = sandbox({ keychain: false });
+    s.auth(['login', 'a.example.com', '--token', 't', '--file', 'c.json']);
+    const no = await inTerminal(['logout', '--all', '--file', 'c.json'], s.env, ['n\r']);
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain('Remove all 1 stored credential? [y/N] n');
+    expect(stored(s.home)).toEqual({ 'a.example.com': { BearerToken: 't' } });
+    const yes = await inTerminal(['logout', '--all', '--file', 'c.json'], s.env, ['y\r']);
+    expect(yes.code).toBe(0);
+    expect(stored(s.home)).toEqual({});
   });
 
   it('Ctrl-C at the prompt stores nothing', async () => {
