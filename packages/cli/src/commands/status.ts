@@ -93,7 +93,7 @@ async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, 
 /** Above this, Node's timers overflow (2^31 ms); an hour is more than any server needs. */
 const MAX_TIMEOUT_S = 3600;
 
-export function timeoutOf(ctx: Context): number {
+function timeoutOf(ctx: Context): number {
   const raw = str(ctx.args.timeout);
   if (raw === undefined) return 30_000;
   const seconds = Number(raw);
