@@ -1,8 +1,10 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryIo, sandbox } from '../../../tooling/test/cli.js';
+import { parseArgv } from './argv.js';
 import { main } from './main.js';
 import { commands, globalOptions } from './spec.js';
 
@@ -75,5 +77,54 @@ describe('one parser: every argv line has one outcome, in process and in the bin
     const m = memoryIo({ cwd: dir, ...(input === undefined ? {} : { input }) });
     const code = await main(args, m.io);
     check(argv, want, { code, stdout: m.stdout(), stderr: m.stderr() }, dir);
+  });
+});
+
+describe('value flags (property, against the rule written here)', () => {
+  // The rule: the next word is the value unless it is missing, empty, `--`, `-h`, or a known
+  // long option (`--name`, `--name=…`, `--no-<boolean>`).
+  const longOptions = ['file', 'store', 'verbose', 'help', 'version', 'token', 'username', 'password', 'conda-token', 's3-access-key-id', 's3-secret-access-key', 's3-session-token', 'verify', 'verify-url', 'timeout', 'all', 'yes', 'json'];
+  const booleans = ['verbose', 'help', 'version', 'verify', 'all', 'yes', 'json'];
+  const isOptionWord = (w: string) => {
+    if (w === '-h') return true;
+    if (!w.startsWith('--')) return false;
+    const name = w.slice(2).split('=')[0] as string;
+    return longOptions.includes(name) || (name.startsWith('no-') && booleans.includes(name.slice(3)));
+  };
+  const word = fc.oneof(
+    fc.string({ minLength: 0, maxLength: 12 }),
+    fc.string({ maxLength: 10 }).map((s) => `-${s}`),
+    fc.constantFrom(...longOptions).map((n) => `--${n}`),
+    fc.constantFrom('--', '-', '-h', '--no-verify', '--no-token', '--token=x', '--tokenx'),
+  );
+
+  it('--token takes the next word exactly when the rule says so', () => {
+    fc.assert(
+      fc.property(word, (next) => {
+        const takes = next !== '' && next !== '--' && !isOptionWord(next);
+        let parsed: ReturnType<typeof parseArgv> | undefined;
+        try {
+          parsed = parseArgv(['login', 'h.example.com', '--token', next]);
+        } catch (error) {
+          expect(takes).toBe(false);
+          // One message whatever the word: nothing of it is echoed.
+          expect((error as Error).message).toBe('--token needs a value (or "-" to read it from stdin; leave the flag out to be asked in a terminal)');
+          return;
+        }
+        if (parsed.action === 'run') {
+          expect(takes).toBe(true);
+          expect(parsed.args.token).toBe(next);
+        } else expect(next === '-h' || next === '--help' || next === '--version').toBe(true);
+      }),
+    );
+  });
+
+  it('--token=<value> takes everything after the first "=", dashes and "=" included', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), (value) => {
+        const parsed = parseArgv(['login', 'h.example.com', `--token=${value}`]);
+        expect(parsed).toMatchObject({ action: 'run', args: { token: value } });
+      }),
+    );
   });
 });
