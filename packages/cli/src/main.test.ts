@@ -118,6 +118,15 @@ describe('login', () => {
     );
   });
 
+  it("follows pixi's S3 rule: s3:// keys take S3 credentials, and S3 credentials only s3:// keys", async () => {
+    const token = await run(['login', 's3://bkt', '--token', 'x', '--file', 'c.json']);
+    expect(token.code).toBe(2);
+    expect(token.stderr).toContain('an s3://bucket key takes S3 credentials');
+    const s3 = await run(['login', 'bkt.example.com', '--s3-access-key-id', 'a', '--s3-secret-access-key', 'b', '--file', 'c.json']);
+    expect(s3.code).toBe(2);
+    expect(s3.stderr).toContain('S3 credentials go with an s3://bucket key');
+  });
+
   it('"-" reads every value flag from stdin, one trailing newline dropped', () => {
     const s = sandbox({ keychain: false });
     const login = (args: string[], input: string) => s.auth(['login', ...args, '--file', 'c.json'], { input });

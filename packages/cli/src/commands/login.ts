@@ -28,8 +28,11 @@ function hostOf(key: string): string {
 }
 const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
-/** pixi's rules: prefix.dev takes a token, anaconda.org a conda token. */
+/** pixi's rules: prefix.dev takes a token, anaconda.org a conda token, s3:// S3 credentials and only those. */
 function checkHostRules(key: string, kind: Kind): void {
+  if (key.startsWith('s3://') !== (kind === 's3')) {
+    throw new UsageError(kind === 's3' ? 'S3 credentials go with an s3://bucket key' : 'an s3://bucket key takes S3 credentials: use --s3-access-key-id and --s3-secret-access-key');
+  }
   const host = hostOf(key);
   if (within(host, 'prefix.dev') && kind !== 'bearer') {
     throw new UsageError('prefix.dev authenticates with a token: use --token (create one at https://prefix.dev/settings/tokens)');
@@ -46,6 +49,7 @@ function checkHostRules(key: string, kind: Kind): void {
 async function askForCredential(ctx: Context, key: string): Promise<Credential> {
   const { io } = ctx;
   if (!io.stdin.isTTY) throw new UsageError(`say which credential to store: ${ALL_FLAGS}`, { help: 'auth login --help' });
+  if (key.startsWith('s3://')) return credentialFrom(ctx, 's3', key);
   if (within(hostOf(key), 'anaconda.org')) {
     return { type: 'conda-token', token: await flagValue(io, 'conda-token', undefined, `Conda token for ${key}: `, true) };
   }
