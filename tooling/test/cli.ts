@@ -2,6 +2,8 @@ import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Io } from '../../packages/cli/src/io.js';
 import { repoRoot } from './paths.js';
 
 export const authBin = join(repoRoot, 'packages', 'cli', 'dist', 'auth.cjs');
@@ -65,3 +67,38 @@ export function sandbox(options: { keychain?: boolean } = {}): Sandbox {
 }
 
 export const inKeyring = process.env.AUTH_KEYRING === '1';
+
+/** What `main(argv, io)` printed, for tests that run the command in process. */
+export interface MemoryIo {
+  io: Io;
+  stdout(): string;
+  stderr(): string;
+}
+
+/** An Io for `main()` in process: outputs kept in memory, stdin from `input` (not a terminal). */
+export function memoryIo(options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): MemoryIo {
+  let out = '';
+  let err = '';
+  const stdin = Readable.from([Buffer.from(options.input ?? '')]) as Readable & { isTTY?: boolean };
+  stdin.isTTY = false;
+  return {
+    io: {
+      stdout: { write: (t: string) => (out += t), isTTY: false },
+      stderr: { write: (t: string) => (err += t), isTTY: false },
+      stdin,
+      env: { HOME: options.cwd, ...options.env },
+      cwd: options.cwd,
+    },
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+/**
+ * Fails at once, naming the Debian package to install, when a test needs a tool that is not
+ * there (instead of an ENOENT, or a timeout while waiting for its output).
+ */
+export function requireTool(tool: string, debianPackage: string): void {
+  if (spawnSync('sh', ['-c', 'command -v "$0"', tool]).status === 0) return;
+  throw new Error(`${tool} is not installed, and these tests need it: apt-get install ${debianPackage}`);
+}

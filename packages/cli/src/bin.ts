@@ -1,3 +1,4 @@
+import './title.js';
 import { main } from './main.js';
 
 void main(process.argv.slice(2)).then((code) => {

@@ -1,9 +1,15 @@
 import { isAuthError } from '@auth/core';
 
-/** Bad invocation: exit code 2. The code travels with the error (the yargs bundle has its own classes). */
+/** Bad invocation: exit code 2. The code travels with the error (a store module may have its own classes). */
 export class UsageError extends Error {
   override name = 'UsageError';
   exitCode = 2;
+  /** The help to point to, shown once under the message: "auth --help", "auth login --help". */
+  help: string | undefined;
+  constructor(message: string, options: { help?: string } = {}) {
+    super(message);
+    this.help = options.help;
+  }
 }
 
 /** The operation failed (nothing stored, server said no): exit code 1. */

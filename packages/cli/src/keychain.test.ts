@@ -1,13 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { authBin, inKeyring, sandbox } from '@auth/test-support/cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authBin, inKeyring, requireTool, sandbox } from '@auth/test-support/cli';
 
 type Listed = { key: string; type: string; store: string; shadowed: boolean };
 const lookup = (key: string) => execFileSync('secret-tool', ['lookup', 'service', 'rattler', 'username', key], { encoding: 'utf8' });
 
 describe.skipIf(!inKeyring)('auth on a real Secret Service', () => {
+  // secret-tool reads the entries as another client would.
+  beforeAll(() => requireTool('secret-tool', 'libsecret-tools'));
   const key = (name: string) => `${name}-${process.pid}.example.com`;
 
   it('login goes to the keychain by default, as rattler JSON that secret-tool reads', () => {

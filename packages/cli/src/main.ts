@@ -1,21 +1,42 @@
-import { parseSimple } from './argv.js';
-import { exitCodeFor } from './errors.js';
-import { type Io, processIo } from './io.js';
+import { parseArgv } from './argv.js';
+import { exitCodeFor, UsageError } from './errors.js';
+import { data, escapeForTerminal, type Io, processIo } from './io.js';
 import { runCommand } from './run.js';
+import { version } from './version.js';
 
 /** Runs the `auth` command and returns its exit code. Never prints a secret or, without --verbose, a stack. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   try {
-    const simple = parseSimple(argv);
-    if (simple) return await runCommand(simple.command, simple.args, io);
-    // In the published bundle this loads dist/yargs.cjs (see build.mjs): yargs is most of the
-    // CLI's code by size and never needed by a plain invocation.
-    const { runYargs } = await import('./cli.js');
-    return await runYargs(argv, io);
+    const invocation = parseArgv(argv);
+    switch (invocation.action) {
+      case 'run':
+        return await runCommand(invocation.command, invocation.args, io);
+      case 'version':
+        data(io, version());
+        return 0;
+      case 'help': {
+        const { renderHelp } = await import('./help.js');
+        data(io, renderHelp(invocation.command, helpWidth(io)));
+        return 0;
+      }
+      case 'completion':
+        data(io, (await import('./completion.js')).completionScript(invocation.shell));
+        return 0;
+      case 'complete':
+        return await (await import('./completion.js')).complete(invocation.words, io);
+    }
   } catch (error) {
     const err = error as Error;
-    io.stderr.write(`error: ${err.message}\n`);
-    if (argv.includes('--verbose') && err.stack) io.stderr.write(`${err.stack}\n`);
+    // A message may quote what the user typed (a host): nothing in it reaches the terminal raw.
+    io.stderr.write(`error: ${escapeForTerminal(err.message)}\n`);
+    if (error instanceof UsageError && error.help) io.stderr.write(`Run "${error.help}" for usage.\n`);
+    if (argv.includes('--verbose') && err.stack) io.stderr.write(`${err.stack.split('\n').map(escapeForTerminal).join('\n')}\n`);
     return exitCodeFor(error);
   }
+}
+
+/** The terminal's width, up to 100 columns; 80 when the help is not going to a terminal. */
+function helpWidth(io: Io): number {
+  if (!io.stdout.isTTY) return 80;
+  return Math.min(100, process.stdout.columns || 80);
 }

@@ -61,10 +61,20 @@ describe('no secret is ever printed', () => {
     await run(['status', 'http://127.0.0.1:1/conda/x', '--json', '--verbose']);
     await run(['logout', host]);
     await run(['logout', 'basic.example.com', '--verbose']);
-    await run(['logout', '--all']);
+    await run(['logout', '--all', '--yes']);
     await run(['list', '--bogus', SECRETS.token]);
     await run(['login', 'x.example.com', SECRETS.token, '--token', 'x']);
     await run(['token', 'x.example.com', SECRETS.token]);
+    await run(['login', 'x.example.com', `--tokne=${SECRETS.token}`]);
+    await run(['login', 'x.example.com', '--token', 'x', '--store', SECRETS.token]);
+    await run(['list', '--store', `./${SECRETS.token}.mjs`]);
+    await run([SECRETS.token]);
+    await run(['help', SECRETS.token]);
+    await run(['login', 'x.example.com', '--token', `-${SECRETS.token}`, '-x']);
+    await run(['status', `http://u:${SECRETS.password}/?#@127.0.0.1:1/x`, '--verbose']);
+    await run(['status', `http://u:${SECRETS.password}@${host}/bearer/x`, '--json']);
+    await run(['login', host, '--token', SECRETS.token, '--verify-url', `http://u:${SECRETS.password}@${host}/x`]);
+    await run(['__complete', 'logout', '']);
 
     // The session did what it says (so the check below is not vacuous).
     expect(tokenStdout.slice(0, 3)).toEqual([`${SECRETS.token}\n`, `${SECRETS.conda}\n`, `${SECRETS.fixtureBearer}\n`]);

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { authBin, sandbox } from '@auth/test-support/cli';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authBin, requireTool, sandbox } from '@auth/test-support/cli';
+
+// The pseudo-terminal comes from util-linux `script`.
+beforeAll(() => requireTool('script', 'bsdutils'));
 
 /** Runs `auth` in a pseudo-terminal (util-linux `script`) and types into it after a prompt. */
 function inTerminal(args: string[], env: NodeJS.ProcessEnv, answers: string[]): Promise<{ code: number | null; screen: string }> {
@@ -15,7 +18,7 @@ function inTerminal(args: string[], env: NodeJS.ProcessEnv, answers: string[]): 
       screen += d.toString();
       // Answer only once the prompt is on screen, after raw mode is on: typed earlier, the
       // terminal itself would echo it.
-      if (pending.length && /: $/.test(screen)) {
+      if (pending.length && /[:\]] $/.test(screen)) {
         child.stdin.write(pending[0] as string);
         pending = pending.slice(1);
       }
@@ -23,6 +26,8 @@ function inTerminal(args: string[], env: NodeJS.ProcessEnv, answers: string[]): 
     child.on('close', (code) => resolve({ code, screen }));
   });
 }
+
+const stored = (home: string): unknown => JSON.parse(readFileSync(join(home, 'c.json'), 'utf8'));
 
 describe('the password prompt', () => {
   it('asks for a missing secret on a terminal and does not echo it', async () => {
@@ -38,13 +43,51 @@ describe('the password prompt', () => {
     );
   });
 
-  it('prompts for a token flag given without a value', async () => {
+  it('login with no credential flag asks for a token, and stores what was typed', async () => {
     const s = sandbox({ keychain: false });
-    const { code, screen } = await inTerminal(['login', 'prefix.dev', '--token', '--file', 'c.json'], s.env, ['pfx_typed\r']);
+    const { code, screen } = await inTerminal(['login', 'repo.example.com', '--file', 'c.json'], s.env, ['pfx_typed\r']);
     expect(code).toBe(0);
-    expect(screen).toContain('Token for *.prefix.dev: ');
+    expect(screen).toContain('Token for repo.example.com (leave empty to give a username and password): ');
     expect(screen).not.toContain('pfx_typed');
-    expect(readFileSync(join(s.home, 'c.json'), 'utf8')).toBe('{"*.prefix.dev":{"BearerToken":"pfx_typed"}}');
+    expect(stored(s.home)).toEqual({ 'repo.example.com': { BearerToken: 'pfx_typed' } });
+  });
+
+  it('an empty token answer asks for a username (echoed) and a password (not echoed)', async () => {
+    const s = sandbox({ keychain: false });
+    const { code, screen } = await inTerminal(['login', 'b.example.com', '--file', 'c.json'], s.env, ['\r', 'bob\r', 'hunter2-pw\r']);
+    expect(code).toBe(0);
+    expect(screen).toContain('Username for b.example.com: bob');
+    expect(screen).toContain('Password for bob at b.example.com: ');
+    expect(screen).not.toContain('hunter2-pw');
+    expect(stored(s.home)).toEqual({ 'b.example.com': { BasicHTTP: { username: 'bob', password: 'hunter2-pw' } } });
+  });
+
+  it('"-" in a terminal asks without echo, for the token and for the S3 secret', async () => {
+    const s = sandbox({ keychain: false });
+    const token = await inTerminal(['login', 't.example.com', '--token', '-', '--file', 'c.json'], s.env, ['dash-typed\r']);
+    expect(token.code).toBe(0);
+    expect(token.screen).toContain('Token for t.example.com: ');
+    expect(token.screen).not.toContain('dash-typed');
+    const s3 = await inTerminal(['login', 's3://bkt', '--s3-access-key-id', 'AKID', '--s3-secret-access-key', '-', '--file', 'c.json'], s.env, ['s3-typed\r']);
+    expect(s3.code).toBe(0);
+    expect(s3.screen).toContain('S3 secret access key for s3://bkt: ');
+    expect(s3.screen).not.toContain('s3-typed');
+    expect(stored(s.home)).toEqual({
+      's3://bkt': { S3Credentials: { access_key_id: 'AKID', secret_access_key: 's3-typed', session_token: null } },
+      't.example.com': { BearerToken: 'dash-typed' },
+    });
+  });
+
+  it('logout --all asks first in a terminal: "n" keeps everything, "y" removes it', async () => {
+    const s = sandbox({ keychain: false });
+    s.auth(['login', 'a.example.com', '--token', 't', '--file', 'c.json']);
+    const no = await inTerminal(['logout', '--all', '--file', 'c.json'], s.env, ['n\r']);
+    expect(no.code).toBe(1);
+    expect(no.screen).toContain('Remove all 1 stored credential? [y/N] n');
+    expect(stored(s.home)).toEqual({ 'a.example.com': { BearerToken: 't' } });
+    const yes = await inTerminal(['logout', '--all', '--file', 'c.json'], s.env, ['y\r']);
+    expect(yes.code).toBe(0);
+    expect(stored(s.home)).toEqual({});
   });
 
   it('Ctrl-C at the prompt stores nothing', async () => {

@@ -12,8 +12,16 @@ const handlers: Record<string, () => Promise<Handler>> = {
   status: async () => (await import('./commands/status.js')).status,
 };
 
+// Writes need every writable store: a store passed over is always worth a warning.
+const writes = new Set(['login', 'logout']);
+
 export async function runCommand(command: string, args: Args, io: Io): Promise<number> {
   const load = handlers[command];
   if (!load) throw new Error(`no handler for ${command}`);
-  return (await load())(createContext(io, args));
+  const ctx = createContext(io, args);
+  try {
+    return await (await load())(ctx);
+  } finally {
+    if (writes.has(command)) ctx.reportUnavailable();
+  }
 }

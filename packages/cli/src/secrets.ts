@@ -1,19 +1,23 @@
 import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 
-let stdinRead = false;
+// Stdin is read once per run: a second `-` would get nothing.
+const stdinRead = new WeakSet<Io>();
 
-/** All of stdin, one trailing newline dropped: the value of a secret given as `-`. */
-export async function readStdinSecret(io: Io, flag: string): Promise<string> {
-  if (stdinRead) throw new UsageError(`only one secret can be read from stdin; ${flag} - is the second`);
-  stdinRead = true;
+/** All of stdin, one trailing newline dropped: the value of a flag given as `-`. */
+export async function readStdin(io: Io, flag: string): Promise<string> {
+  if (stdinRead.has(io)) throw new UsageError(`only one value can be read from stdin; --${flag} - is the second`);
+  stdinRead.add(io);
   const chunks: Buffer[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-/** Asks for a secret on the terminal without echoing it. Ctrl-C aborts with exit code 130. */
-export function promptSecret(io: Io, question: string): Promise<string> {
+/**
+ * Asks on the terminal and reads one line in raw mode: a secret is not echoed, anything else
+ * is echoed as typed. Backspace edits; Ctrl-C aborts with exit code 130.
+ */
+export function ask(io: Io, question: string, options: { echo: boolean }): Promise<string> {
   const stdin = io.stdin;
   return new Promise((resolve, reject) => {
     // Echo goes off before the question appears: an answer typed at once is not echoed either.
@@ -37,8 +41,13 @@ export function promptSecret(io: Io, question: string): Promise<string> {
           interrupted.exitCode = 130;
           return done(interrupted);
         }
-        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-        else value += ch;
+        if (ch === '\u007f' || ch === '\b') {
+          if (options.echo && value) io.stderr.write('\b \b');
+          value = value.slice(0, -1);
+        } else if (ch >= ' ') {
+          value += ch;
+          if (options.echo) io.stderr.write(ch);
+        }
       }
     };
     stdin.on('data', onData);
@@ -46,14 +55,16 @@ export function promptSecret(io: Io, question: string): Promise<string> {
 }
 
 /**
- * The value of a secret flag: as given, from stdin for `-`, or from a prompt when it was left
- * empty and stdin is a terminal. Without a terminal a missing secret is a usage error.
+ * The value of a login flag: as given; for `-`, stdin, or in a terminal a question (without
+ * echo for a secret); when left out, the question in a terminal, else a usage error.
  */
-export async function secretValue(io: Io, flag: string, given: string | undefined, question: string): Promise<string> {
-  if (given === '-') return readStdinSecret(io, `--${flag}`);
-  if (given !== undefined && given !== '') return given;
-  if (!io.stdin.isTTY) throw new UsageError(`--${flag} needs a value (or "-" to read it from stdin)`);
-  const answer = await promptSecret(io, question);
+export async function flagValue(io: Io, flag: string, given: string | undefined, question: string, secret: boolean): Promise<string> {
+  if (given !== undefined && given !== '-') return given;
+  if (!io.stdin.isTTY) {
+    if (given === '-') return readStdin(io, flag);
+    throw new UsageError(`--${flag} is needed: give it, or "-" to read it from stdin`, { help: 'auth login --help' });
+  }
+  const answer = await ask(io, question, { echo: !secret });
   if (answer === '') throw new UsageError(`no ${flag.replace(/-/g, ' ')} was entered`);
   return answer;
 }

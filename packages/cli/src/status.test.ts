@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sandbox } from '@auth/test-support/cli';
+import { requireTool, sandbox } from '@auth/test-support/cli';
 import { closedPort, selfSignedCert, startServer, type TestServer } from '@auth/test-support/http';
 import { publishPackage, type Registry, startVerdaccio } from '@auth/test-support/verdaccio';
 
@@ -19,6 +19,8 @@ let silentPort: number;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
+  // The https server's certificate is made with openssl.
+  requireTool('openssl', 'openssl');
   a = await startServer(creds);
   b = await startServer(creds);
   secure = await startServer(creds, { https: true });
@@ -99,7 +101,7 @@ describe('auth status against real servers', () => {
     const cases: [string, RegExp][] = [
       [`http://127.0.0.1:${refused}/conda/x`, /ECONNREFUSED/],
       [`http://${longLabel}/conda/x`, /ENOTFOUND/],
-      [`http://127.0.0.1:${silentPort}/conda/x`, /no answer within 1 s/],
+      [`http://127.0.0.1:${silentPort}/conda/x`, /no response headers within 1 s/],
     ];
     for (const [url, error] of cases) {
       const out = await status(s, url, ['--timeout', '1']);

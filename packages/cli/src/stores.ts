@@ -1,9 +1,11 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { CredentialStore } from '@auth/core';
 import { StoreChain } from '@auth/core';
 import { UsageError } from './errors.js';
+import { STORE_NAMES } from './spec.js';
+import { closest, didYouMean } from './suggest.js';
 import { type Io, warn } from './io.js';
 
 export interface StoreArgs {
@@ -24,33 +26,52 @@ export function where(store: CredentialStore): string {
   return store.location ? `${store.name} (${store.location})` : store.name;
 }
 
+/** The chain a command works on, and the keychain warning it owes the user, if any. */
+export interface Selection {
+  chain: StoreChain;
+  /** Prints the warning about a store that could not be used, once, if there is one. */
+  reportUnavailable(): void;
+}
+
+// What to do about a keychain that is slow or missing; every warning about it says so.
+const KEYCHAIN_ADVICE = 'AUTH_KEYCHAIN_TIMEOUT_MS=<ms> waits longer for it; AUTH_KEYCHAIN=off leaves it out';
+
+/** `AUTH_KEYCHAIN=off` leaves the keychain out of the default chain (headless machines). */
+export const keychainOff = (env: NodeJS.ProcessEnv): boolean => env.AUTH_KEYCHAIN?.toLowerCase() === 'off';
+
 /**
  * The stores a command works on, as a chain. `--file` or `--store` select one store, whose
- * failures are errors; otherwise rattler's chain: RATTLER_AUTH_FILE, keychain,
- * ~/.rattler/credentials.json, netrc, with unavailable stores reported once and passed over.
+ * failures are errors; otherwise rattler's chain: RATTLER_AUTH_FILE, keychain (unless
+ * AUTH_KEYCHAIN=off), ~/.rattler/credentials.json, netrc, with unavailable stores passed over.
+ * A fallback of a write is warned about at once; a store passed over only when the command
+ * calls reportUnavailable(), that is when the store was needed.
  */
-export async function selectStores(args: StoreArgs, io: Io): Promise<StoreChain> {
+export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> {
   if (args.store !== undefined || args.file !== undefined) {
     const store = await selectOne(args, io);
-    return new StoreChain([store], { passOverUnavailable: false });
+    return { chain: new StoreChain([store], { passOverUnavailable: false }), reportUnavailable: () => {} };
   }
   const stores: CredentialStore[] = [];
   const envFile = io.env.RATTLER_AUTH_FILE;
   if (envFile) stores.push(await fileStore(io, resolve(io.cwd, envFile)));
-  stores.push(await keychainStore(), await fileStore(io), await netrcStore(io));
+  if (!keychainOff(io.env)) stores.push(await keychainStore());
+  stores.push(await fileStore(io), await netrcStore(io));
+  let pending: string | undefined;
   let warned = false;
-  return new StoreChain(stores, {
+  const once = (message: string) => {
+    if (warned) return;
+    warned = true;
+    warn(io, `${message} (${KEYCHAIN_ADVICE})`);
+  };
+  const chain = new StoreChain(stores, {
     onUnavailable(_store, error) {
-      if (warned) return;
-      warned = true;
-      warn(io, `${error.message}; using the other stores`);
+      pending ??= `${error.message}; using the other stores`;
     },
     onFallback(_from, to, error) {
-      if (warned) return;
-      warned = true;
-      warn(io, `${error.message}; the credential was stored in plain text in ${to.location ?? to.name} instead`);
+      once(`${error.message}; the credential was stored in plain text in ${to.location ?? to.name} instead`);
     },
   });
+  return { chain, reportUnavailable: () => pending !== undefined && once(pending) };
 }
 
 async function selectOne(args: StoreArgs, io: Io): Promise<CredentialStore> {
@@ -64,43 +85,54 @@ async function selectOne(args: StoreArgs, io: Io): Promise<CredentialStore> {
     case 'netrc':
       if (file) throw new UsageError(`--file goes with --store file, not --store ${args.store}`);
       return args.store === 'keychain' ? keychainStore() : netrcStore(io);
-    case '':
-      throw new UsageError('--store needs a name: keychain, file, netrc, or a module');
     default:
       if (file) throw new UsageError('--file goes with --store file, not with a store module');
-      return loadModule(args.store, io);
+      return loadModule(moduleTarget(args.store ?? '', io));
   }
 }
 
-/** `--store <module>`: a path or package whose `createStore()` returns a CredentialStore. */
-async function loadModule(specifier: string, io: Io): Promise<CredentialStore> {
-  const looksLikePath = specifier.startsWith('.') || isAbsolute(specifier);
-  let target: string;
-  if (looksLikePath) {
-    target = pathToFileURL(resolve(io.cwd, specifier)).href;
-  } else {
-    // A package installed where the user runs the command first, then one the CLI itself has.
-    try {
-      target = pathToFileURL(createRequire(join(io.cwd, 'noop.js')).resolve(specifier)).href;
-    } catch {
-      target = specifier;
+const NOT_A_STORE = `--store takes ${STORE_NAMES.join(', ')}, or a store module: a path (./my-store.mjs, /abs/store.js) or the name of an installed package`;
+
+/**
+ * What `--store <module>` loads. A module must look like a path, or be a package name that
+ * resolves from the current folder or beside the CLI. Anything else (a typo of a store name,
+ * a word that names nothing installed) is a usage error before anything is loaded. The value is
+ * never echoed: it may be a secret given to the wrong flag.
+ */
+function moduleTarget(specifier: string, io: Io): string {
+  if (/^(\.{1,2}\/|\/|file:)/.test(specifier)) return specifier.startsWith('file:') ? specifier : pathToFileURL(resolve(io.cwd, specifier)).href;
+  const guesses = closest(specifier, STORE_NAMES);
+  if (guesses.length === 0 && PACKAGE_NAME.test(specifier)) {
+    for (const from of [join(io.cwd, 'noop.js'), process.argv[1] ?? join(io.cwd, 'noop.js')]) {
+      try {
+        return pathToFileURL(createRequire(from).resolve(specifier)).href;
+      } catch {
+        // not installed there
+      }
     }
   }
+  throw new UsageError(`${NOT_A_STORE}${didYouMean(guesses)}`, { help: 'auth --help' });
+}
+
+// npm's rule for package names, scoped or not.
+const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
+
+/** Loads a store module, whose `createStore()` returns a CredentialStore. */
+async function loadModule(target: string): Promise<CredentialStore> {
   let mod: { createStore?: unknown; default?: { createStore?: unknown } };
   try {
     mod = await import(target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot load the store module "${specifier}"${code ? ` (${code})` : ''}`);
+    throw new UsageError(`cannot load the store module given to --store${code ? ` (${code})` : ''}`);
   }
   const create = mod.createStore ?? mod.default?.createStore;
-  if (typeof create !== 'function') throw new UsageError(`the store module "${specifier}" does not export createStore()`);
+  if (typeof create !== 'function') throw new UsageError('the store module given to --store does not export createStore()');
   const store = (await create()) as CredentialStore;
   for (const method of ['get', 'set', 'delete', 'list'] as const) {
     if (typeof store?.[method] !== 'function' || typeof store.name !== 'string') {
-      throw new UsageError(`createStore() of "${specifier}" did not return a credential store (name, get, set, delete, list)`);
+      throw new UsageError('createStore() of the store module given to --store did not return a credential store (name, get, set, delete, list)');
     }
   }
   return store;
 }
-

@@ -10,7 +10,7 @@ import type { Credential, OAuthCredential } from './credential.js';
 import { isAuthError, OAuthError } from './errors.js';
 import { freshCredential } from './oauth-refresh.js';
 import { type CredentialStore, MemoryStore } from './store.js';
-import { CountingStore } from './test-support.js';
+import { CountingStore } from '@auth/test-support/counting-store';
 
 let provider: TestProvider;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { usernameOf } from '@auth/core';
-import { data, say, table } from '../io.js';
+import { data, escapeForTerminal, say, table } from '../io.js';
 import type { Context } from './context.js';
 
 export interface ListedEntry {
@@ -22,6 +22,8 @@ export async function list(ctx: Context): Promise<number> {
     }),
   );
 
+  // Listing needs every store: one that was passed over is worth its warning.
+  ctx.reportUnavailable();
   if (ctx.args.json) {
     data(ctx.io, JSON.stringify(rows, null, 2));
     return 0;
@@ -30,8 +32,9 @@ export async function list(ctx: Context): Promise<number> {
     say(ctx.io, 'No credentials are stored.');
     return 0;
   }
-  const cells = rows.map((r) => [r.key, r.type, r.store + (r.shadowed ? ' (shadowed)' : ''), r.username ?? '']);
+  const cells = rows.map((r) => [escapeForTerminal(r.key), r.type, escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''), escapeForTerminal(r.username ?? '')]);
   if (ctx.io.stdout.isTTY) data(ctx.io, table([['KEY', 'TYPE', 'STORE', 'USERNAME'], ...cells]));
-  else data(ctx.io, cells.map((c) => c.join('\t')).join('\n'));
+  // Piped: tab-separated, no empty last field (no username) at the end of a row.
+  else data(ctx.io, cells.map((c) => (c[3] ? c : c.slice(0, 3)).join('\t')).join('\n'));
   return 0;
 }

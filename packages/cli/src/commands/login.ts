@@ -1,7 +1,7 @@
 import { type Credential, keyFromInput, validateCredential } from '@auth/core';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
-import { secretValue } from '../secrets.js';
+import { ask, flagValue } from '../secrets.js';
 import { where } from '../stores.js';
 import { type Context, str } from './context.js';
 
@@ -14,13 +14,13 @@ export const KIND_FLAGS: Record<Kind, string[]> = {
   s3: ['s3-access-key-id', 's3-secret-access-key', 's3-session-token'],
 };
 
-/** The one credential kind the flags ask for; two kinds at once is a usage error. */
-function kindOf(args: Context['args']): Kind {
+const ALL_FLAGS = '--token, --username/--password, --conda-token or --s3-access-key-id/--s3-secret-access-key';
+
+/** The one credential kind the flags ask for (undefined: none given); two kinds is a usage error. */
+function kindOf(args: Context['args']): Kind | undefined {
   const given = (Object.keys(KIND_FLAGS) as Kind[]).filter((kind) => KIND_FLAGS[kind].some((flag) => args[flag] !== undefined));
-  if (given.length === 1) return given[0] as Kind;
-  const flags = '--token, --username/--password, --conda-token or --s3-access-key-id/--s3-secret-access-key';
-  if (given.length === 0) throw new UsageError(`say which credential to store: ${flags}`);
-  throw new UsageError(`give one kind of credential, not ${given.join(' and ')}: ${flags}`);
+  if (given.length > 1) throw new UsageError(`give one kind of credential, not ${given.join(' and ')}: ${ALL_FLAGS}`);
+  return given[0];
 }
 
 export function hostOf(key: string): string {
@@ -28,8 +28,11 @@ export function hostOf(key: string): string {
 }
 export const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
-/** pixi's rules: prefix.dev takes a token, anaconda.org a conda token. */
+/** pixi's rules: prefix.dev takes a token, anaconda.org a conda token, s3:// S3 credentials and only those. */
 function checkHostRules(key: string, kind: Kind): void {
+  if (key.startsWith('s3://') !== (kind === 's3')) {
+    throw new UsageError(kind === 's3' ? 'S3 credentials go with an s3://bucket key' : 'an s3://bucket key takes S3 credentials: use --s3-access-key-id and --s3-secret-access-key');
+  }
   const host = hostOf(key);
   if (within(host, 'prefix.dev') && kind !== 'bearer') {
     throw new UsageError('prefix.dev authenticates with a token: use --token (create one at https://prefix.dev/settings/tokens)');
@@ -39,25 +42,45 @@ function checkHostRules(key: string, kind: Kind): void {
   }
 }
 
+/**
+ * No credential flag: in a terminal, ask for a token (a conda token for anaconda.org); an empty
+ * answer asks for a username and password instead. Without a terminal, say which flags there are.
+ */
+async function askForCredential(ctx: Context, key: string): Promise<Credential> {
+  const { io } = ctx;
+  if (!io.stdin.isTTY) throw new UsageError(`say which credential to store: ${ALL_FLAGS}`, { help: 'auth login --help' });
+  if (key.startsWith('s3://')) return credentialFrom(ctx, 's3', key);
+  if (within(hostOf(key), 'anaconda.org')) {
+    return { type: 'conda-token', token: await flagValue(io, 'conda-token', undefined, `Conda token for ${key}: `, true) };
+  }
+  const token = await ask(io, `Token for ${key} (leave empty to give a username and password): `, { echo: false });
+  if (token) return { type: 'bearer', token };
+  return basicFrom(ctx, key);
+}
+
+async function basicFrom(ctx: Context, key: string): Promise<Credential> {
+  const { io, args } = ctx;
+  const given = str(args.username);
+  if (given === undefined && args.password !== undefined) throw new UsageError('--username is required with --password');
+  const username = await flagValue(io, 'username', given, `Username for ${key}: `, false);
+  const password = await flagValue(io, 'password', str(args.password), `Password for ${username} at ${key}: `, true);
+  return { type: 'basic', username, password };
+}
+
 async function credentialFrom(ctx: Context, kind: Kind, key: string): Promise<Credential> {
   const { io, args } = ctx;
   switch (kind) {
     case 'bearer':
-      return { type: 'bearer', token: await secretValue(io, 'token', str(args.token), `Token for ${key}: `) };
+      return { type: 'bearer', token: await flagValue(io, 'token', str(args.token), `Token for ${key}: `, true) };
     case 'conda-token':
-      return { type: 'conda-token', token: await secretValue(io, 'conda-token', str(args['conda-token']), `Conda token for ${key}: `) };
-    case 'basic': {
-      const username = str(args.username);
-      if (!username) throw new UsageError('--username is required with --password');
-      const password = await secretValue(io, 'password', str(args.password), `Password for ${username} at ${key}: `);
-      return { type: 'basic', username, password };
-    }
+      return { type: 'conda-token', token: await flagValue(io, 'conda-token', str(args['conda-token']), `Conda token for ${key}: `, true) };
+    case 'basic':
+      return basicFrom(ctx, key);
     case 's3': {
-      const accessKeyId = str(args['s3-access-key-id']);
-      if (!accessKeyId) throw new UsageError('--s3-access-key-id is required for S3 credentials');
-      const secretAccessKey = await secretValue(io, 's3-secret-access-key', str(args['s3-secret-access-key']), `S3 secret access key for ${key}: `);
+      const accessKeyId = await flagValue(io, 's3-access-key-id', str(args['s3-access-key-id']), `S3 access key id for ${key}: `, false);
+      const secretAccessKey = await flagValue(io, 's3-secret-access-key', str(args['s3-secret-access-key']), `S3 secret access key for ${key}: `, true);
       const session = str(args['s3-session-token']);
-      const sessionToken = session === undefined ? null : await secretValue(io, 's3-session-token', session, `S3 session token for ${key}: `);
+      const sessionToken = session === undefined ? null : await flagValue(io, 's3-session-token', session, `S3 session token for ${key}: `, true);
       return { type: 's3', accessKeyId, secretAccessKey, sessionToken };
     }
   }
@@ -69,20 +92,34 @@ export async function login(ctx: Context): Promise<number> {
   const oauth = await import('../oauth/login.js');
   if (oauth.oauthRequested(ctx.args, key)) return oauth.oauthLogin(ctx, input, key);
   const kind = kindOf(ctx.args);
-  checkHostRules(key, kind);
-  const credential = await credentialFrom(ctx, kind, key);
+  if (kind) checkHostRules(key, kind);
+  const credential = kind ? await credentialFrom(ctx, kind, key) : await askForCredential(ctx, key);
+  checkHostRules(key, credential.type as Kind);
   validateCredential(credential);
 
-  if (ctx.args.verify) {
+  if (ctx.args.verify || ctx.args['verify-url'] !== undefined) {
     const { verifyBeforeLogin } = await import('./status.js');
     await verifyBeforeLogin(ctx, input, key, credential);
   }
 
-  const store = await (await ctx.stores()).store(key, credential);
-  say(ctx.io, `Stored ${describeKind(kind)} for ${key} in ${where(store)}.`);
+  const chain = await ctx.stores();
+  const before = await chain.find(key);
+  const store = await chain.store(key, credential);
+  if (before?.store === store) {
+    const change = before.credential.type === credential.type ? '' : ` with ${some(credential.type)}`;
+    say(ctx.io, `Replaced the ${NAMES[before.credential.type]} stored for ${key} in ${where(store)}${change}.`);
+  } else say(ctx.io, `Stored ${some(credential.type)} for ${key} in ${where(store)}.`);
   return 0;
 }
 
-function describeKind(kind: Kind): string {
-  return { bearer: 'a token', basic: 'a username and password', 'conda-token': 'a conda token', s3: 'S3 credentials' }[kind];
-}
+const NAMES: Record<Credential['type'], string> = {
+  bearer: 'token',
+  basic: 'username and password',
+  'conda-token': 'conda token',
+  s3: 'S3 credentials',
+  oauth: 'OAuth credential',
+  unknown: 'credential',
+};
+
+/** "a token", "an OAuth credential", "S3 credentials". */
+const some = (type: Credential['type']) => (type === 's3' ? NAMES[type] : `${type === 'oauth' ? 'an' : 'a'} ${NAMES[type]}`);

@@ -1,6 +1,7 @@
 import { keyFromInput, pixiKeyFor } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { say, warn } from '../io.js';
+import { ask } from '../secrets.js';
 import { where } from '../stores.js';
 import { type Context, str } from './context.js';
 
@@ -11,6 +12,10 @@ export async function logout(ctx: Context): Promise<number> {
     if (host) throw new UsageError('give a host or --all, not both');
     const writable = (await chain.entries()).filter((e) => !chain.stores[e.position]?.readOnly);
     const keys = [...new Set(writable.map((e) => e.key))];
+    if (keys.length && !(await confirmed(ctx, keys.length))) {
+      say(ctx.io, 'Nothing was removed.');
+      return 1;
+    }
     const { revokeStored } = await import('../oauth/revoke.js');
     for (const key of keys) {
       await revokeStored(ctx.io, chain, key);
@@ -40,4 +45,15 @@ export async function logout(ctx: Context): Promise<number> {
   if (removed.length === 0) throw new OperationError(`no credentials were stored for ${key}`);
   say(ctx.io, `Removed ${removed.join(', ')}.`);
   return 0;
+}
+
+/**
+ * `logout --all` removes everything: `--yes` says so up front; in a terminal the user is asked;
+ * without a terminal and without `--yes` it is refused (a script must say what it means).
+ */
+async function confirmed(ctx: Context, count: number): Promise<boolean> {
+  if (ctx.args.yes) return true;
+  if (!ctx.io.stdin.isTTY) throw new UsageError('logout --all removes every stored credential: add --yes to confirm it without a terminal', { help: 'auth logout --help' });
+  const answer = await ask(ctx.io, `Remove all ${count} stored credential${count === 1 ? '' : 's'}? [y/N] `, { echo: true });
+  return /^y(es)?$/i.test(answer.trim());
 }

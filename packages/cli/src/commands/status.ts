@@ -8,10 +8,14 @@ import {
   redactText,
   redactUrl,
   secretValues,
+  urlHasCredentials,
 } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { data, say } from '../io.js';
 import { type Context, str } from './context.js';
+
+/** Which credential went out: a stored one, the one written into the URL itself, or none. */
+export type Sent = 'stored' | 'url' | 'none';
 
 export interface StatusReport {
   url: string;
@@ -19,81 +23,143 @@ export interface StatusReport {
   key: string | null;
   store: string | null;
   type: string | null;
+  sent: Sent;
   status: number | null;
   ok: boolean;
   error?: string;
 }
 
-function parseUrl(input: string): URL {
-  try {
-    const url = new URL(hasScheme(input) ? input : `https://${input}`);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-    return url;
-  } catch {
-    throw new UsageError(`"${redactUrl(input)}" is not an http(s) URL`);
-  }
+interface Probe {
+  status: number | null;
+  finalUrl: string | null;
+  error?: string;
 }
 
-/** One GET through got with the auth hooks: redirects followed, credentials only where they belong. */
-async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, secrets: string[]) {
+/** The URL to request. The input is never echoed: a malformed URL may hold a password as typed. */
+function parseUrl(input: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(hasScheme(input) ? input : `https://${input}`);
+  } catch {
+    throw new UsageError(`${what} is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what} is not an http(s) URL`);
+  return url;
+}
+
+/** Why a request failed, in words a user can act on. */
+function failureOf(error: Error & { code?: string }, url: URL, timeoutMs: number, timedOut: boolean): string {
+  if (timedOut) return `no response headers within ${timeoutMs / 1000} s`;
+  // OpenSSL's reply to a plain-http answer on a TLS connection.
+  if (url.protocol === 'https:' && (error.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(error.message))) {
+    return `the server speaks http, not https: try http://${url.host}${url.pathname}`;
+  }
+  return `${error.code ? `${error.code}: ` : ''}${error.message}`;
+}
+
+/**
+ * One GET through got with the auth hooks: redirects followed, credentials only where they
+ * belong. Only the headers are read: the body is destroyed unread, and the timeout covers the
+ * headers alone, so a server that stalls its body still gets its status reported at once.
+ */
+async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, secrets: string[]): Promise<Probe> {
   const [{ default: got }, { authHooks }] = await Promise.all([import('got'), import('@auth/core/got')]);
   const client = got.extend(authHooks(authenticator));
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await client(url, {
-      throwHttpErrors: false,
-      retry: { limit: 0 },
-      timeout: { request: timeoutMs },
-      headers: { 'user-agent': 'auth-cli' },
+    const response = await new Promise<{ statusCode: number; url: string }>((resolve, reject) => {
+      const stream = client.stream(url, {
+        throwHttpErrors: false,
+        retry: { limit: 0 },
+        headers: { 'user-agent': 'auth-cli' },
+        signal: controller.signal,
+      });
+      stream.once('response', (r: { statusCode: number; url: string }) => {
+        resolve(r);
+        stream.destroy();
+      });
+      stream.once('error', reject);
     });
     return { status: response.statusCode, finalUrl: redactUrl(response.url) };
   } catch (error) {
-    const e = error as Error & { code?: string };
-    const reason = e.code === 'ETIMEDOUT' ? `no answer within ${timeoutMs / 1000} s` : `${e.code ? `${e.code}: ` : ''}${e.message}`;
+    const reason = failureOf(error as Error & { code?: string }, url, timeoutMs, controller.signal.aborted);
     return { status: null, finalUrl: null, error: redactText(reason, secrets) };
+  } finally {
+    clearTimeout(timer);
   }
 }
+
+/** Above this, Node's timers overflow (2^31 ms); an hour is more than any server needs. */
+const MAX_TIMEOUT_S = 3600;
 
 function timeoutOf(ctx: Context): number {
   const raw = str(ctx.args.timeout);
   if (raw === undefined) return 30_000;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError('--timeout takes a number of seconds');
-  return seconds * 1000;
+  if (!Number.isFinite(seconds) || seconds < 0.001 || seconds > MAX_TIMEOUT_S) {
+    throw new UsageError(`--timeout takes a number of seconds from 0.001 to ${MAX_TIMEOUT_S}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function describeSent(report: StatusReport): string {
+  if (report.sent === 'url') return 'the credentials written in the URL (no stored one)';
+  if (report.sent === 'none') return 'no stored credential';
+  return `${report.key} (${report.type}, ${report.store})`;
 }
 
 export async function status(ctx: Context): Promise<number> {
-  const url = parseUrl(str(ctx.args.url) ?? '');
+  const url = parseUrl(str(ctx.args.url) ?? '', '<url>');
+  const timeoutMs = timeoutOf(ctx);
   const authenticator = createAuthenticator({ store: await ctx.stores() });
-  const found: Resolution | undefined = await authenticator.resolve(url);
-  const result = await probe(authenticator, url, timeoutOf(ctx), found ? secretValues(found.credential) : []);
+  // A URL that carries user:password or /t/<token>/ is sent as it is: no stored credential goes.
+  const inUrl = urlHasCredentials(url.href);
+  const found: Resolution | undefined = inUrl ? undefined : await authenticator.resolve(url);
+  const result = await probe(authenticator, url, timeoutMs, found ? secretValues(found.credential) : []);
   const report: StatusReport = {
     url: redactUrl(url),
     finalUrl: result.finalUrl,
     key: found?.key ?? null,
     store: found?.store ?? null,
     type: found?.credential.type ?? null,
+    sent: inUrl ? 'url' : found ? 'stored' : 'none',
     status: result.status,
-    ok: Boolean(found) && result.status !== null && result.status < 400,
+    ok: (inUrl || Boolean(found)) && result.status !== null && result.status < 400,
     ...(result.error ? { error: result.error } : {}),
   };
+  if (!found && !inUrl) ctx.reportUnavailable();
   if (ctx.args.json) data(ctx.io, JSON.stringify(report, null, 2));
   else {
-    const using = found ? `${found.key} (${found.credential.type}, ${found.store})` : 'no stored credential';
     const outcome = result.status !== null ? `HTTP ${result.status}` : `failed: ${result.error}`;
-    say(ctx.io, `${report.url}: ${outcome} using ${using}${report.finalUrl && report.finalUrl !== report.url ? ` (ended at ${report.finalUrl})` : ''}`);
+    const ended = report.finalUrl && report.finalUrl !== report.url ? ` (ended at ${report.finalUrl})` : '';
+    say(ctx.io, `${report.url}: ${outcome} using ${describeSent(report)}${ended}`);
   }
   return report.ok ? 0 : 1;
 }
 
-/** `login --verify`: the same request with the new credential; a rejection stores nothing. */
+/**
+ * `login --verify`: the same request with the new credential, to the host or to `--verify-url`.
+ * 2xx and 3xx accept it; 401 and 403 reject it; anything else could not verify it. Only an
+ * accepted credential is stored.
+ */
 export async function verifyBeforeLogin(ctx: Context, input: string, key: string, credential: Credential): Promise<void> {
-  const url = parseUrl(input.startsWith('*.') ? input.slice(2) : input);
+  const against = str(ctx.args['verify-url']);
+  const url = against === undefined ? parseUrl(input.startsWith('*.') ? input.slice(2) : input, '<host>') : parseUrl(against, '--verify-url');
+  // A URL with credentials of its own is sent as it is: the new credential would not be checked.
+  if (urlHasCredentials(url.href)) throw new UsageError(`${against === undefined ? '<host>' : '--verify-url'} carries credentials of its own: give a URL without them`);
   const authenticator = createAuthenticator({ store: new MemoryStore([[key, credential]]) });
-  if (!(await authenticator.resolve(url))) throw new UsageError(`--verify needs a URL that ${key} applies to`);
-  const result = await probe(authenticator, url, timeoutOf(ctx), secretValues(credential));
-  if (result.status === null) throw new OperationError(`could not verify the credential: ${result.error}; nothing was stored`);
-  if (result.status === 401 || result.status === 403) {
-    throw new OperationError(`${redactUrl(url)} rejected the credential (HTTP ${result.status}); nothing was stored`);
+  if (!(await authenticator.resolve(url))) {
+    throw new UsageError(`--verify needs a URL that ${key} applies to${against ? '' : ': give one with --verify-url'}`);
   }
-  say(ctx.io, `${redactUrl(url)} accepted the credential (HTTP ${result.status}).`);
+  const result = await probe(authenticator, url, timeoutOf(ctx), secretValues(credential));
+  const shown = redactUrl(url);
+  if (result.status === null) throw new OperationError(`could not verify the credential at ${shown}: ${result.error}; nothing was stored`);
+  if (result.status === 401 || result.status === 403) {
+    throw new OperationError(`${shown} rejected the credential (HTTP ${result.status}); nothing was stored`);
+  }
+  if (result.status >= 400) {
+    throw new OperationError(`could not verify the credential: ${shown} answered HTTP ${result.status}; nothing was stored`);
+  }
+  say(ctx.io, `${shown} accepted the credential (HTTP ${result.status}).`);
 }

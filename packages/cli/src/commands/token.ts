@@ -28,7 +28,10 @@ export async function token(ctx: Context): Promise<number> {
     }
     found = await createAuthenticator({ store: chain }).resolve(url);
   }
-  if (!found) throw new OperationError(`no credential is stored for ${input}`);
+  if (!found) {
+    ctx.reportUnavailable();
+    throw new OperationError(`no credential is stored for ${input}`);
+  }
   const { freshFromChain } = await import('../oauth/fresh.js');
   found = { key: found.key, credential: await freshFromChain(ctx.io, chain, found.key, found.credential) };
   const value = tokenOf(found.credential);
