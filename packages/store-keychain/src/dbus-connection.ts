@@ -38,7 +38,11 @@ export class BusConnection {
   #buffer: Buffer = Buffer.alloc(0);
   #failure: Error | undefined;
 
-  constructor(target: BusTarget) {
+  /** `onReceive` runs whenever the bus sends anything (for timeouts that count silence). */
+  constructor(
+    target: BusTarget,
+    readonly onReceive?: () => void,
+  ) {
     this.#socket = 'path' in target ? connect(target.path) : connect(target.port, target.host);
     const uid = String(process.getuid?.() ?? 0);
     this.#socket.write(`\0AUTH EXTERNAL ${Buffer.from(uid).toString('hex')}\r\nBEGIN\r\n`);
@@ -69,6 +73,7 @@ export class BusConnection {
   }
 
   #receive(chunk: Buffer): void {
+    this.onReceive?.();
     this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     try {
       if (!this.#authenticated) this.#readAuthLine();

@@ -1,7 +1,8 @@
 /**
- * The few D-Bus messages the Secret Service check needs, in the D-Bus wire format: method calls
- * whose arguments are strings, and replies whose bodies hold basic types or one variant of them.
- * Little-endian out; either byte order in.
+ * D-Bus messages in the wire format, as far as the Secret Service needs them: method calls out
+ * (little-endian), replies and errors in (either byte order). Values map to JavaScript as:
+ * s o g → string, b → boolean, y u i → number, ay → Buffer, a{..} → Map, other arrays → array,
+ * (..) → array of its fields, v → its value (written as a Variant).
  */
 
 export const MessageType = { MethodCall: 1, MethodReturn: 2, Error: 3, Signal: 4 } as const;
@@ -13,9 +14,48 @@ export interface MethodCall {
   path: string;
   interface: string;
   member: string;
-  /** Every argument is a D-Bus string (signature `s`). */
-  args?: string[];
+  /** The body's signature, as D-Bus writes it: `s`, `a{ss}`, `ao`, … */
+  signature?: string;
+  args?: unknown[];
 }
+
+/** A value to write as a variant: its own signature travels with it. */
+export class Variant {
+  constructor(
+    readonly signature: string,
+    readonly value: unknown,
+  ) {}
+}
+
+/** Where the complete type that starts at `i` of `sig` ends. */
+function typeEnd(sig: string, i: number): number {
+  const c = sig[i];
+  if (c === 'a') return typeEnd(sig, i + 1);
+  if (c === '(' || c === '{') {
+    let j = i + 1;
+    while (sig[j] !== (c === '(' ? ')' : '}')) {
+      if (j >= sig.length) throw new Error(`bad D-Bus signature "${sig}"`);
+      j = typeEnd(sig, j);
+    }
+    return j + 1;
+  }
+  if (c === undefined) throw new Error(`bad D-Bus signature "${sig}"`);
+  return i + 1;
+}
+
+/** The complete types of a signature, in order. */
+export function splitSignature(sig: string): string[] {
+  const types: string[] = [];
+  for (let i = 0; i < sig.length; ) {
+    const end = typeEnd(sig, i);
+    types.push(sig.slice(i, end));
+    i = end;
+  }
+  return types;
+}
+
+const ALIGN: Record<string, number> = { y: 1, g: 1, v: 1, b: 4, u: 4, i: 4, s: 4, o: 4, a: 4, '(': 8, '{': 8, x: 8, t: 8, d: 8, n: 2, q: 2 };
+const alignOf = (type: string) => ALIGN[type[0] as string] ?? 1;
 
 export interface Message {
   type: MessageType;
@@ -75,12 +115,54 @@ class Writer {
   done(): Buffer {
     return this.#buf.subarray(0, this.length);
   }
+  value(type: string, v: unknown): void {
+    switch (type[0]) {
+      case 'y':
+        return this.byte(v as number);
+      case 'b':
+        return this.uint32(v ? 1 : 0);
+      case 'u':
+      case 'i':
+        return this.uint32((v as number) >>> 0);
+      case 's':
+      case 'o':
+        return this.string(v as string);
+      case 'g':
+        return this.signature(v as string);
+      case 'v': {
+        const variant = v as Variant;
+        this.signature(variant.signature);
+        return this.value(variant.signature, variant.value);
+      }
+      case '(':
+      case '{': {
+        this.align(8);
+        const fields = splitSignature(type.slice(1, -1));
+        fields.forEach((f, i) => this.value(f, (v as unknown[])[i]));
+        return;
+      }
+      case 'a': {
+        const element = type.slice(1);
+        const lengthAt = this.length + ((4 - (this.length % 4)) % 4);
+        this.uint32(0);
+        this.align(alignOf(element));
+        const start = this.length;
+        const items = v instanceof Map ? [...v.entries()] : (v as unknown[]);
+        for (const item of items) this.value(element, item);
+        this.uint32At(lengthAt, this.length - start);
+        return;
+      }
+      default:
+        throw new Error(`unsupported D-Bus type "${type}"`);
+    }
+  }
 }
 
 export function encodeMethodCall(call: MethodCall): Buffer {
   const args = call.args ?? [];
+  const signature = call.signature ?? 's'.repeat(args.length);
   const body = new Writer();
-  for (const a of args) body.string(a);
+  splitSignature(signature).forEach((type, i) => body.value(type, args[i]));
 
   const m = new Writer();
   m.byte(0x6c); // 'l': little-endian
@@ -104,7 +186,7 @@ export function encodeMethodCall(call: MethodCall): Buffer {
   field(FIELD.interface, 's', call.interface);
   field(FIELD.member, 's', call.member);
   if (call.destination !== undefined) field(FIELD.destination, 's', call.destination);
-  if (args.length > 0) field(FIELD.signature, 'g', 's'.repeat(args.length));
+  if (signature !== '') field(FIELD.signature, 'g', signature);
   m.uint32At(fieldsLengthAt, m.length - fieldsStart);
   m.align(8);
   return Buffer.concat([m.done(), body.done()]);
@@ -149,9 +231,8 @@ class Reader {
   signature(): string {
     return this.#text(this.byte());
   }
-  /** One value of a basic type, or a variant holding one. */
-  value(sig: string): unknown {
-    switch (sig) {
+  value(type: string): unknown {
+    switch (type[0]) {
       case 'y':
         return this.byte();
       case 'b':
@@ -167,8 +248,26 @@ class Reader {
         return this.signature();
       case 'v':
         return this.value(this.signature());
+      case '(':
+      case '{':
+        this.align(8);
+        return splitSignature(type.slice(1, -1)).map((f) => this.value(f));
+      case 'a': {
+        const element = type.slice(1);
+        const length = this.uint32();
+        this.align(alignOf(element));
+        const end = this.offset + length;
+        this.#need(length);
+        if (element === 'y') {
+          this.offset = end;
+          return Buffer.from(this.buf.subarray(end - length, end));
+        }
+        const items: unknown[] = [];
+        while (this.offset < end) items.push(this.value(element));
+        return element[0] === '{' ? new Map(items as [unknown, unknown][]) : items;
+      }
       default:
-        throw new Error(`unsupported D-Bus type "${sig}" in a reply`);
+        throw new Error(`unsupported D-Bus type "${type}" in a reply`);
     }
   }
 }
@@ -212,7 +311,7 @@ export function decodeMessage(buf: Buffer): Message {
   const body: unknown[] = [];
   if (type === MessageType.MethodReturn || type === MessageType.Error) {
     const b = new Reader(buf, little, r.offset, r.offset);
-    for (const sig of signature) body.push(b.value(sig));
+    for (const type of splitSignature(signature)) body.push(b.value(type));
   }
   return { type, serial, replySerial, errorName, body };
 }

@@ -156,31 +156,105 @@ describe('the keychain store without a keychain', () => {
   });
 });
 
+const keyringSession = new URL('../../../tooling/test/keyring-session.sh', import.meta.url).pathname;
+
+/** Runs `body` (with `KeychainStore` in scope) in a keyring session of `mode`; returns what it printed last. */
+function inSession(mode: 'unlocked' | 'empty', body: string): Record<string, unknown> {
+  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const script = `import { KeychainStore } from ${JSON.stringify(dist)};
+    const out = {};
+    ${body}
+    console.log(JSON.stringify(out));
+    process.exit(0);`;
+  const run = spawnSync('bash', [keyringSession, mode, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+}
+
+const eachOperation = `
+  for (const op of ['get', 'set', 'list', 'delete']) {
+    try {
+      const s = new KeychainStore({ timeoutMs: 10000 });
+      const r = op === 'get' ? await s.get('seed.example.com')
+        : op === 'set' ? await s.set('new.example.com', { type: 'bearer', token: 'never-stored' })
+        : op === 'list' ? await s.list() : await s.delete('seed.example.com');
+      out[op] = { result: r ?? null };
+    } catch (e) { out[op] = { name: e.name, reason: e.reason, message: e.message }; }
+  }`;
+
 const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'pkill'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );
 
 describe.skipIf(!canLock)('the keychain store on a locked keyring', () => {
-  it('says the keyring is locked, as its own reason', () => {
+  it('every operation says the keyring is locked, as its own reason', () => {
     const script = new URL('../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
     const dist = new URL('../dist/index.js', import.meta.url).href;
     const body = `import { KeychainStore } from ${JSON.stringify(dist)};
       const out = {};
-      for (const op of ['get', 'set']) {
-        try {
-          const s = new KeychainStore({ timeoutMs: 10000 });
-          await (op === 'get' ? s.get('seed.example.com') : s.set('new.example.com', { type: 'bearer', token: 'never-stored' }));
-          out[op] = 'no error';
-        } catch (e) { out[op] = { name: e.name, reason: e.reason, message: e.message }; }
-      }
+      ${eachOperation}
       console.log(JSON.stringify(out));
       process.exit(0);`;
     const run = spawnSync('bash', [script, process.execPath, '--input-type=module', '-e', body], { encoding: 'utf8', timeout: 60_000 });
     const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, { name: string; reason: string; message: string }>;
-    for (const op of ['get', 'set']) {
-      expect(out[op]).toMatchObject({ name: 'StoreUnavailableError', reason: 'locked' });
+    for (const op of ['get', 'set', 'list', 'delete']) {
+      expect(out[op], op).toMatchObject({ name: 'StoreUnavailableError', reason: 'locked' });
       expect(out[op]?.message).toContain('the keyring is locked');
       expect(out[op]?.message).not.toContain('never-stored');
     }
   }, 60_000);
+});
+
+describe.skipIf(!canLock)('the keychain store on a Secret Service without a default keyring', () => {
+  it('every operation says there is no default keyring and how to make one, never "nothing stored"', () => {
+    const out = inSession('empty', eachOperation) as Record<string, { name: string; reason: string; message: string }>;
+    for (const op of ['get', 'set', 'list', 'delete']) {
+      expect(out[op], op).toMatchObject({ name: 'StoreUnavailableError', reason: 'no-collection' });
+      expect(out[op]?.message).toContain('no default keyring');
+      expect(out[op]?.message).toMatch(/Seahorse/);
+      expect(out[op]?.message).toContain('"login" keyring');
+      expect(out[op]?.message).not.toContain('never-stored');
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!canLock)('the keychain store on a keyring of its own', () => {
+  it('get() after list() is served from what list() read: a thousand entries are one search', () => {
+    const out = inSession(
+      'unlocked',
+      `const { execFileSync } = await import('node:child_process');
+      const s = new KeychainStore({ timeoutMs: 10000 });
+      for (let i = 0; i < 1000; i++) await s.set('k' + i + '.example.com', { type: 'bearer', token: 't' + i });
+      const keys = await s.list();
+      // Changed behind the store's back: a read that still went to the keychain would see it.
+      execFileSync('secret-tool', ['store', '--label', 'x', 'service', 'rattler', 'username', 'k7.example.com'], { input: '{"BearerToken":"changed"}' });
+      const read = await Promise.all(keys.map((k) => s.get(k)));
+      out.count = keys.length;
+      out.tokens = read.filter((c, i) => c.token === 't' + keys[i].slice(1, -12)).length;
+      out.k7 = (await s.get('k7.example.com')).token;
+      await s.set('k7.example.com', { type: 'bearer', token: 'mine' });
+      out.k7after = (await s.get('k7.example.com')).token;
+      await s.delete('k8.example.com');
+      out.k8 = (await s.get('k8.example.com')) ?? null;`,
+    );
+    expect(out).toEqual({ count: 1000, tokens: 1000, k7: 't7', k7after: 'mine', k8: null });
+  }, 120_000);
+});
+
+describe('the keychain store takes its environment from its options', () => {
+  it('a malformed bus address in env is no bus, whatever process.env holds', async () => {
+    for (const address of ['garbage', 'unix:path=/run/no-such%zz', 'unix:tmpdir=']) {
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: address }, platform: 'linux' });
+      await expect(store.get('x.example.com')).rejects.toMatchObject({ name: 'StoreUnavailableError', reason: 'no-keychain' });
+      await expect(store.set('x.example.com', { type: 'bearer', token: 'secret-t' })).rejects.toMatchObject({ reason: 'no-keychain' });
+    }
+  });
+
+  it('AUTH_KEYCHAIN_TIMEOUT_MS comes from env; the option wins; nonsense and huge values stay usable', () => {
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '250' } }).timeoutMs).toBe(250);
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '250' }, timeoutMs: 900 }).timeoutMs).toBe(900);
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: 'soon' } }).timeoutMs).toBe(3000);
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '-5' } }).timeoutMs).toBe(3000);
+    // setTimeout fires at once beyond 2^31-1 ms: a huge timeout must not become none.
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '1e12' } }).timeoutMs).toBe(2 ** 31 - 1);
+  });
 });

@@ -9,6 +9,7 @@ import {
 import { CallQueue } from './call-queue.js';
 import { classify, notLoadable, timeoutError } from './errors.js';
 import { checkSecretService } from './secret-service-check.js';
+import { readServiceSecrets } from './secret-service-list.js';
 import { checkWindowsSecretSize } from './windows-limit.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
@@ -67,6 +68,7 @@ export class KeychainStore implements CredentialStore {
   readonly #platform: NodeJS.Platform;
   readonly #queue = new CallQueue(PARALLEL_CALLS);
   #ready: Promise<Keyring> | undefined;
+  #checked: Promise<void> | undefined;
   /** The secrets the last list() read, by key, so the get()s that usually follow cost nothing. */
   #listed: Map<string, string> | undefined;
 
@@ -89,13 +91,18 @@ export class KeychainStore implements CredentialStore {
    */
   #keyring(): Promise<Keyring> {
     this.#ready ??= (async () => {
-      const check = this.#platform === 'linux' ? checkSecretService(this.#env, this.timeoutMs) : undefined;
+      const check = this.#check();
       const loaded = loadKeyring();
       loaded.catch(() => {}); // a failed check is the better message; awaited below otherwise
       await check;
       return loaded;
     })();
     return this.#ready;
+  }
+
+  #check(): Promise<void> {
+    this.#checked ??= this.#platform === 'linux' ? checkSecretService(this.#env, this.timeoutMs) : Promise.resolve();
+    return this.#checked;
   }
 
   /** Runs one keychain call, bounded by the timeout from the moment it starts; errors come back classified. */
@@ -149,16 +156,27 @@ export class KeychainStore implements CredentialStore {
   }
 
   /**
-   * One search of the service, which hands back every secret with its account. The secrets stay
-   * in this store (never in what list() returns) so that reading each listed entry, as `auth list`
-   * does, costs no further call: a thousand entries are one search, not a thousand.
+   * One read of the whole service, with every secret. The secrets stay in this store (never in
+   * what list() returns) so that reading each listed entry, as `auth list` does, costs no further
+   * call: a thousand entries are one read, not a thousand. On Linux the read goes over D-Bus from
+   * JavaScript (secret-service-list.ts), which is what makes a thousand entries fit the timeout.
    */
   async list(): Promise<string[]> {
+    this.#listed = (await this.#readFromSecretService()) ?? (await this.#readNatively());
+    return [...this.#listed.keys()].sort();
+  }
+
+  async #readFromSecretService(): Promise<Map<string, string> | undefined> {
+    if (this.#platform !== 'linux') return undefined;
+    await this.#check();
+    return readServiceSecrets(this.#env, this.timeoutMs, this.service);
+  }
+
+  async #readNatively(): Promise<Map<string, string>> {
     const found = await this.#call('list', (k, signal) => k.findCredentialsAsync(this.service, null, signal));
     const listed = new Map<string, string>();
     for (const c of found) if (!listed.has(c.account)) listed.set(c.account, c.password);
-    this.#listed = listed;
-    return [...listed.keys()].sort();
+    return listed;
   }
 }
 

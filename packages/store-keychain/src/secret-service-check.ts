@@ -1,6 +1,6 @@
-import { busAddresses } from './bus-address.js';
-import { BusConnection, BusConnectionError, BusErrorReply } from './dbus-connection.js';
-import { timeoutError, unavailable } from './errors.js';
+import { type BusConnection, BusErrorReply } from './dbus-connection.js';
+import { unavailable } from './errors.js';
+import { withSessionBus } from './session-bus.js';
 
 /**
  * Asks the Secret Service itself, from JavaScript and bounded by a timeout, whether it can be used,
@@ -13,44 +13,11 @@ import { timeoutError, unavailable } from './errors.js';
  * (the specification's /org/freedesktop/secrets/aliases/default) are sent together.
  */
 export async function checkSecretService(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
-  const addresses = busAddresses(env);
-  if ('problem' in addresses) throw unavailable('no-keychain', addresses.problem);
-  let bus: BusConnection | undefined;
-  let timedOut = false;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true;
-      reject(timeoutError('asking the Secret Service over D-Bus', timeoutMs));
-      bus?.close();
-    }, timeoutMs);
-  });
-  deadline.catch(() => {}); // observed through the race below
-  try {
-    let last: Error | undefined;
-    for (const target of addresses.targets) {
-      if (timedOut) break;
-      bus = new BusConnection(target);
-      try {
-        return await Promise.race([ask(bus), deadline]);
-      } catch (error) {
-        if (!(error instanceof BusConnectionError)) throw error;
-        // A bus that refuses EXTERNAL (a TCP bus wanting cookies) cannot be asked from here: the
-        // native client has more mechanisms, and this bus at least answers.
-        if (error.errno === 'REJECTED') return;
-        last = error; // libdbus tries the next address too
-      } finally {
-        bus.close();
-      }
-    }
-    if (timedOut) throw timeoutError('asking the Secret Service over D-Bus', timeoutMs);
-    throw unavailable('no-keychain', last?.message);
-  } finally {
-    clearTimeout(timer);
-  }
+  // A bus that refuses our authentication cannot be asked; the native client has more mechanisms.
+  await withSessionBus(env, timeoutMs, 'asking the Secret Service over D-Bus', ask);
 }
 
-const SECRETS = 'org.freedesktop.secrets';
+export const SECRETS = 'org.freedesktop.secrets';
 const COLLECTION = 'org.freedesktop.Secret.Collection';
 const lockedOf = (bus: BusConnection, path: string) =>
   bus.call({ destination: SECRETS, path, interface: 'org.freedesktop.DBus.Properties', member: 'Get', args: [COLLECTION, 'Locked'] });
@@ -80,7 +47,7 @@ async function ask(bus: BusConnection): Promise<void> {
   if (locked === true) throw unavailable('locked', 'the default keyring is locked');
 }
 
-function fromBus(error: unknown): Error {
+export function fromBus(error: unknown): Error {
   if (error instanceof BusErrorReply) {
     const missing = /ServiceUnknown|NameHasNoOwner|Spawn\./.test(error.errorName);
     return unavailable('no-keychain', missing ? `nothing owns ${SECRETS} on the session bus` : `the Secret Service answered ${error.errorName}`);
