@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credential } from '@auth/core';
 import { describe, expect, it } from 'vitest';
+import { startKeyringSession } from '../../../tooling/test/keyring-session.js';
+import { seedSecretService } from '../../../tooling/test/seed-keyring.mjs';
 import { KeychainStore } from './keychain-store.js';
 
 const inKeyring = process.env.AUTH_KEYRING === '1';
@@ -217,27 +219,50 @@ describe.skipIf(!canLock)('the keychain store on a Secret Service without a defa
   }, 60_000);
 });
 
-describe.skipIf(!canLock)('the keychain store on a keyring of its own', () => {
-  it('get() after list() is served from what list() read: a thousand entries are one search', () => {
-    const out = inSession(
-      'unlocked',
-      `const { execFileSync } = await import('node:child_process');
-      const s = new KeychainStore({ timeoutMs: 10000 });
-      for (let i = 0; i < 1000; i++) await s.set('k' + i + '.example.com', { type: 'bearer', token: 't' + i });
-      const keys = await s.list();
+describe.skipIf(!canLock)('a thousand entries', () => {
+  const entries = Array.from({ length: 1000 }, (_, i): [string, string] => [`k${i}.example.com`, `{"BearerToken":"t${i}"}`]);
+
+  it('list() reads them in one pass; get() of each is served from that read', async () => {
+    const session = await startKeyringSession('empty');
+    try {
+      await seedSecretService(session.address, 'rattler', entries);
+      const env = { DBUS_SESSION_BUS_ADDRESS: session.address };
+      const store = new KeychainStore({ env, platform: 'linux', timeoutMs: 5000 });
+      const keys = await store.list();
+      expect(keys).toEqual(entries.map(([k]) => k).sort());
       // Changed behind the store's back: a read that still went to the keychain would see it.
-      execFileSync('secret-tool', ['store', '--label', 'x', 'service', 'rattler', 'username', 'k7.example.com'], { input: '{"BearerToken":"changed"}' });
-      const read = await Promise.all(keys.map((k) => s.get(k)));
-      out.count = keys.length;
-      out.tokens = read.filter((c, i) => c.token === 't' + keys[i].slice(1, -12)).length;
-      out.k7 = (await s.get('k7.example.com')).token;
-      await s.set('k7.example.com', { type: 'bearer', token: 'mine' });
-      out.k7after = (await s.get('k7.example.com')).token;
-      await s.delete('k8.example.com');
-      out.k8 = (await s.get('k8.example.com')) ?? null;`,
-    );
-    expect(out).toEqual({ count: 1000, tokens: 1000, k7: 't7', k7after: 'mine', k8: null });
-  }, 120_000);
+      await seedSecretService(session.address, 'rattler', [['k7.example.com', '{"BearerToken":"changed"}']]);
+      const read = await Promise.all(keys.map((k) => store.get(k)));
+      const expected = new Map(entries.map(([k, v]) => [k, JSON.parse(v).BearerToken as string]));
+      expect(read.map((c, i) => c?.type === 'bearer' && c.token === expected.get(keys[i] as string)).every(Boolean)).toBe(true);
+      // A fresh list() sees the change.
+      await store.list();
+      expect(await store.get('k7.example.com')).toMatchObject({ token: 'changed' });
+    } finally {
+      await session.stop();
+    }
+  }, 180_000);
+
+  it('auth list --json shows all of them with their types, and no secret', async () => {
+    const session = await startKeyringSession('empty');
+    const home = mkdtempSync(join(tmpdir(), 'auth-1000-'));
+    try {
+      await seedSecretService(session.address, 'rattler', entries);
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const cli = new URL('../../cli/dist/auth.cjs', import.meta.url).pathname;
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: session.address };
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, 'list', '--json'], { env, timeout: 60_000, maxBuffer: 1 << 24 });
+      const listed = JSON.parse(stdout) as { key: string; type: string; store: string }[];
+      expect(listed).toHaveLength(1000);
+      expect(listed.every((e) => e.type === 'bearer' && e.store === 'keychain')).toBe(true);
+      expect(stdout).not.toContain('"t1"');
+      expect(stderr).toBe('');
+    } finally {
+      await session.stop();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('the keychain store takes its environment from its options', () => {
