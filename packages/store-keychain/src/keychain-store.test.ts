@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credential } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { startKeyringSession } from '../../../tooling/test/keyring-session.js';
+import { startKeyringSession } from '../../../tooling/test/keyring-session.mjs';
 import { seedSecretService } from '../../../tooling/test/seed-keyring.mjs';
 import { KeychainStore } from './keychain-store.js';
 
