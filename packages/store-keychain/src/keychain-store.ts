@@ -9,7 +9,7 @@ import {
 import { CallQueue } from './call-queue.js';
 import { classify, notLoadable, timeoutError } from './errors.js';
 import { checkSecretService } from './secret-service-check.js';
-import { readServiceSecrets } from './secret-service-list.js';
+import { readSecret, readServiceSecrets } from './secret-service-read.js';
 import { checkWindowsSecretSize } from './windows-limit.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
@@ -135,10 +135,18 @@ export class KeychainStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    const secret = this.#listed?.has(key)
-      ? this.#listed.get(key)
-      : await this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
+    const secret = this.#listed?.has(key) ? this.#listed.get(key) : await this.#read(key);
     return secret == null ? undefined : decodeCredential(secret);
+  }
+
+  /** One key's secret: over D-Bus from JavaScript on Linux, through the native module elsewhere. */
+  async #read(key: string): Promise<string | null | undefined> {
+    if (this.#platform === 'linux') {
+      await this.#check();
+      const read = await this.#queue.run(() => readSecret(this.#env, this.timeoutMs, this.service, key));
+      if (read) return read.secret;
+    }
+    return this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
   }
 
   async set(key: string, credential: Credential): Promise<void> {
@@ -159,7 +167,7 @@ export class KeychainStore implements CredentialStore {
    * One read of the whole service, with every secret. The secrets stay in this store (never in
    * what list() returns) so that reading each listed entry, as `auth list` does, costs no further
    * call: a thousand entries are one read, not a thousand. On Linux the read goes over D-Bus from
-   * JavaScript (secret-service-list.ts), which is what makes a thousand entries fit the timeout.
+   * JavaScript (secret-service-read.ts), which is what makes a thousand entries fit the timeout.
    */
   async list(): Promise<string[]> {
     this.#listed = (await this.#readFromSecretService()) ?? (await this.#readNatively());

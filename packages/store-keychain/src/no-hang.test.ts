@@ -12,7 +12,8 @@ import { authBin } from '../../../tooling/test/cli.js';
  * command ends within twice the keychain timeout, says the keychain is unavailable, and does its
  * work with the file.
  */
-const TIMEOUT_MS = 1500;
+// Large enough that a loaded machine's Node.js start-up (up to a second here) fits in the margin.
+const TIMEOUT_MS = 2500;
 const keyringSession = new URL('../../../tooling/test/keyring-session.sh', import.meta.url).pathname;
 const canRunKeyring = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'dbus-send'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
@@ -103,11 +104,11 @@ describe('a bus that accepts and then goes silent', () => {
       address = `tcp:host=127.0.0.1,port=${port}`;
     }
     const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
-    for (const [name, args] of Object.entries(COMMANDS)) {
-      const out = await runAuth(args, env);
-      expectFellBackInTime(name, out, home);
-      expect(out.stderr).toContain('did not answer in time');
-    }
+    const outs = await Promise.all(Object.values(COMMANDS).map((args) => runAuth(args, env)));
+    Object.keys(COMMANDS).forEach((name, i) => {
+      expectFellBackInTime(name, outs[i] as Outcome, home);
+      expect(outs[i]?.stderr).toContain('did not answer in time');
+    });
   }, 60_000);
 });
 
