@@ -118,27 +118,33 @@ class Writer {
   value(type: string, v: unknown): void {
     switch (type[0]) {
       case 'y':
-        return this.byte(v as number);
+        this.byte(v as number);
+        return;
       case 'b':
-        return this.uint32(v ? 1 : 0);
+        this.uint32(v ? 1 : 0);
+        return;
       case 'u':
       case 'i':
-        return this.uint32((v as number) >>> 0);
+        this.uint32((v as number) >>> 0);
+        return;
       case 's':
       case 'o':
-        return this.string(v as string);
+        this.string(v as string);
+        return;
       case 'g':
-        return this.signature(v as string);
+        this.signature(v as string);
+        return;
       case 'v': {
         const variant = v as Variant;
         this.signature(variant.signature);
-        return this.value(variant.signature, variant.value);
+        this.value(variant.signature, variant.value);
+        return;
       }
       case '(':
       case '{': {
         this.align(8);
         const fields = splitSignature(type.slice(1, -1));
-        fields.forEach((f, i) => this.value(f, (v as unknown[])[i]));
+        for (const [i, f] of fields.entries()) this.value(f, (v as unknown[])[i]);
         return;
       }
       case 'a': {
@@ -162,7 +168,7 @@ export function encodeMethodCall(call: MethodCall): Buffer {
   const args = call.args ?? [];
   const signature = call.signature ?? 's'.repeat(args.length);
   const body = new Writer();
-  splitSignature(signature).forEach((type, i) => body.value(type, args[i]));
+  for (const [i, type] of splitSignature(signature).entries()) body.value(type, args[i]);
 
   const m = new Writer();
   m.byte(0x6c); // 'l': little-endian
