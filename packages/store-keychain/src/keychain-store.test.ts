@@ -158,17 +158,19 @@ describe('the keychain store without a keychain', () => {
   });
 });
 
-const keyringSession = new URL('../../../tooling/test/keyring-session.sh', import.meta.url).pathname;
+const tooling = (script: string) => new URL(`../../../tooling/test/${script}`, import.meta.url).pathname;
+const EMPTY_KEYRING = [tooling('keyring-session.sh'), 'empty'];
+const LOCKED_KEYRING = [tooling('locked-keyring.sh')];
 
-/** Runs `body` (with `KeychainStore` in scope) in a keyring session of `mode`; returns what it printed last. */
-function inSession(mode: 'unlocked' | 'empty', body: string): Record<string, unknown> {
+/** Runs `body` (with `KeychainStore` in scope) in the keyring session `session` sets up; returns what it printed last. */
+function inSession(session: string[], body: string): Record<string, unknown> {
   const dist = new URL('../dist/index.js', import.meta.url).href;
   const script = `import { KeychainStore } from ${JSON.stringify(dist)};
     const out = {};
     ${body}
     console.log(JSON.stringify(out));
     process.exit(0);`;
-  const run = spawnSync('bash', [keyringSession, mode, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync('bash', [...session, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
@@ -187,33 +189,15 @@ const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'pki
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );
 
-describe.skipIf(!canLock)('the keychain store on a locked keyring', () => {
-  it('every operation says the keyring is locked, as its own reason', () => {
-    const script = new URL('../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
-    const dist = new URL('../dist/index.js', import.meta.url).href;
-    const body = `import { KeychainStore } from ${JSON.stringify(dist)};
-      const out = {};
-      ${eachOperation}
-      console.log(JSON.stringify(out));
-      process.exit(0);`;
-    const run = spawnSync('bash', [script, process.execPath, '--input-type=module', '-e', body], { encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, { name: string; reason: string; message: string }>;
+describe.skipIf(!canLock)('a keychain that answers but cannot be used', () => {
+  it.each([
+    ['a locked keyring', LOCKED_KEYRING, 'locked', ['the keyring is locked']],
+    ['no default keyring', EMPTY_KEYRING, 'no-collection', ['no default keyring', 'Seahorse', '"login" keyring']],
+  ] as const)('%s: every operation says so, as its own reason, never "nothing stored"', (_, session, reason, says) => {
+    const out = inSession([...session], eachOperation) as Record<string, { name: string; reason: string; message: string }>;
     for (const op of ['get', 'set', 'list', 'delete']) {
-      expect(out[op], op).toMatchObject({ name: 'StoreUnavailableError', reason: 'locked' });
-      expect(out[op]?.message).toContain('the keyring is locked');
-      expect(out[op]?.message).not.toContain('never-stored');
-    }
-  }, 60_000);
-});
-
-describe.skipIf(!canLock)('the keychain store on a Secret Service without a default keyring', () => {
-  it('every operation says there is no default keyring and how to make one, never "nothing stored"', () => {
-    const out = inSession('empty', eachOperation) as Record<string, { name: string; reason: string; message: string }>;
-    for (const op of ['get', 'set', 'list', 'delete']) {
-      expect(out[op], op).toMatchObject({ name: 'StoreUnavailableError', reason: 'no-collection' });
-      expect(out[op]?.message).toContain('no default keyring');
-      expect(out[op]?.message).toMatch(/Seahorse/);
-      expect(out[op]?.message).toContain('"login" keyring');
+      expect(out[op], op).toMatchObject({ name: 'StoreUnavailableError', reason });
+      for (const words of says) expect(out[op]?.message).toContain(words);
       expect(out[op]?.message).not.toContain('never-stored');
     }
   }, 60_000);
