@@ -10,6 +10,7 @@ import { CallQueue } from './call-queue.js';
 import { classify, notLoadable, timeoutError } from './errors.js';
 import { checkSecretService } from './secret-service-check.js';
 import { readSecret, readServiceSecrets } from './secret-service-read.js';
+import { deleteSecret, writeSecret } from './secret-service-write.js';
 import { checkWindowsSecretSize } from './windows-limit.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
@@ -142,8 +143,7 @@ export class KeychainStore implements CredentialStore {
   /** One key's secret: over D-Bus from JavaScript on Linux, through the native module elsewhere. */
   async #read(key: string): Promise<string | null | undefined> {
     if (this.#platform === 'linux') {
-      await this.#check();
-      const read = await this.#queue.run(() => readSecret(this.#env, this.timeoutMs, this.service, key));
+      const read = await this.#overBus(() => readSecret(this.#env, this.timeoutMs, this.service, key));
       if (read) return read.secret;
     }
     return this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
@@ -153,14 +153,26 @@ export class KeychainStore implements CredentialStore {
     validateCredential(credential);
     const secret = encodeCredential(credential);
     if (this.#platform === 'win32') checkWindowsSecretSize(secret);
-    await this.#call('write', (k, signal) => this.#entry(k, key).setPassword(secret, signal));
+    const written = this.#platform === 'linux' && (await this.#overBus(() => writeSecret(this.#env, this.timeoutMs, this.service, key, secret)));
+    if (!written) await this.#call('write', (k, signal) => this.#entry(k, key).setPassword(secret, signal));
     this.#listed?.set(key, secret);
   }
 
   async delete(key: string): Promise<boolean> {
-    const deleted = await this.#call('delete', (k, signal) => this.#entry(k, key).deleteCredential(signal));
+    const overBus = this.#platform === 'linux' ? await this.#overBus(() => deleteSecret(this.#env, this.timeoutMs, this.service, key)) : undefined;
+    const deleted = overBus ? overBus.deleted : await this.#call('delete', (k, signal) => this.#entry(k, key).deleteCredential(signal));
     this.#listed?.delete(key);
     return deleted;
+  }
+
+  /**
+   * On Linux every operation goes to the Secret Service over D-Bus from JavaScript, after the
+   * check, one at a time per the queue; the native module is used only where the bus refused our
+   * authentication (the operation then answers undefined or false).
+   */
+  async #overBus<T>(operation: () => Promise<T>): Promise<T> {
+    await this.#check();
+    return this.#queue.run(operation);
   }
 
   /**
@@ -176,8 +188,7 @@ export class KeychainStore implements CredentialStore {
 
   async #readFromSecretService(): Promise<Map<string, string> | undefined> {
     if (this.#platform !== 'linux') return undefined;
-    await this.#check();
-    return readServiceSecrets(this.#env, this.timeoutMs, this.service);
+    return this.#overBus(() => readServiceSecrets(this.#env, this.timeoutMs, this.service));
   }
 
   async #readNatively(): Promise<Map<string, string>> {

@@ -1,5 +1,6 @@
-import { type BusConnection, BusErrorReply } from './dbus-connection.js';
+import type { BusConnection } from './dbus-connection.js';
 import { unavailable } from './errors.js';
+import { COLLECTION, PROPERTIES, SERVICE, SERVICE_PATH, secretCall } from './secret-service-api.js';
 import { withSessionBus } from './session-bus.js';
 
 /**
@@ -17,41 +18,20 @@ export async function checkSecretService(env: NodeJS.ProcessEnv, timeoutMs: numb
   await withSessionBus(env, timeoutMs, 'asking the Secret Service over D-Bus', ask);
 }
 
-export const SECRETS = 'org.freedesktop.secrets';
-const COLLECTION = 'org.freedesktop.Secret.Collection';
-const lockedOf = (bus: BusConnection, path: string) =>
-  bus.call({ destination: SECRETS, path, interface: 'org.freedesktop.DBus.Properties', member: 'Get', args: [COLLECTION, 'Locked'] });
+const lockedOf = (bus: BusConnection, path: string) => secretCall(bus, path, PROPERTIES, 'Get', 'ss', [COLLECTION, 'Locked']);
 
 async function ask(bus: BusConnection): Promise<void> {
-  const alias = bus.call({ destination: SECRETS, path: '/org/freedesktop/secrets', interface: 'org.freedesktop.Secret.Service', member: 'ReadAlias', args: ['default'] });
+  const alias = secretCall(bus, SERVICE_PATH, SERVICE, 'ReadAlias', 's', ['default']);
   const aliasLocked = lockedOf(bus, '/org/freedesktop/secrets/aliases/default');
   aliasLocked.catch(() => {}); // read below, or not needed when there is no default
-  let path: unknown;
-  try {
-    [path] = await alias;
-  } catch (error) {
-    throw fromBus(error);
-  }
+  const [path] = await alias;
   if (path === '/' || typeof path !== 'string') throw unavailable('no-collection', 'no collection has the alias "default"');
   let locked: unknown;
   try {
     [locked] = await aliasLocked;
   } catch {
     // A service without alias objects: ask the collection itself.
-    try {
-      [locked] = await lockedOf(bus, path);
-    } catch (error) {
-      throw fromBus(error);
-    }
+    [locked] = await lockedOf(bus, path);
   }
   if (locked === true) throw unavailable('locked', 'the default keyring is locked');
 }
-
-export function fromBus(error: unknown): Error {
-  if (error instanceof BusErrorReply) {
-    const missing = /ServiceUnknown|NameHasNoOwner|Spawn\./.test(error.errorName);
-    return unavailable('no-keychain', missing ? `nothing owns ${SECRETS} on the session bus` : `the Secret Service answered ${error.errorName}`);
-  }
-  return error as Error;
-}
-

@@ -1,11 +1,8 @@
 import type { BusConnection } from './dbus-connection.js';
 import { Variant } from './dbus-message.js';
 import { unavailable } from './errors.js';
-import { fromBus, SECRETS } from './secret-service-check.js';
+import { ITEM, PROPERTIES, SERVICE, SERVICE_PATH, secretCall } from './secret-service-api.js';
 import { UNASKABLE, withSessionBus } from './session-bus.js';
-
-const SERVICE_PATH = '/org/freedesktop/secrets';
-const SERVICE_IFACE = 'org.freedesktop.Secret.Service';
 
 /**
  * Entries of a keychain service with their secrets, read straight from the Secret Service from
@@ -31,10 +28,7 @@ export async function readSecret(env: NodeJS.ProcessEnv, timeoutMs: number, serv
 }
 
 async function readItems(bus: BusConnection, attributes: { service: string; username?: string }): Promise<Map<string, string>> {
-  const call = (member: string, signature: string, args: unknown[]) =>
-    bus.call({ destination: SECRETS, path: SERVICE_PATH, interface: SERVICE_IFACE, member, signature, args }).catch((e: unknown) => {
-      throw fromBus(e);
-    });
+  const call = (member: string, signature: string, args: unknown[]) => secretCall(bus, SERVICE_PATH, SERVICE, member, signature, args);
   const search = call('SearchItems', 'a{ss}', [new Map(Object.entries(attributes))]);
   const session = call('OpenSession', 'sv', ['plain', new Variant('s', '')]);
   session.catch(() => {}); // awaited below, after the search has been checked
@@ -47,17 +41,13 @@ async function readItems(bus: BusConnection, attributes: { service: string; user
   const accounts = unlocked.map((item) =>
     username !== undefined
       ? Promise.resolve(username)
-      : bus
-          .call({ destination: SECRETS, path: item, interface: 'org.freedesktop.DBus.Properties', member: 'Get', args: ['org.freedesktop.Secret.Item', 'Attributes'] })
-          .then(([attrs]) => (attrs as Map<string, string>).get('username')),
+      : secretCall(bus, item, PROPERTIES, 'Get', 'ss', [ITEM, 'Attributes']).then(([attrs]) => (attrs as Map<string, string>).get('username')),
   );
   for (const a of accounts) a.catch(() => {}); // each is awaited below unless an earlier step failed
   const [found] = (await call('GetSecrets', 'aoo', [unlocked, sessionPath])) as [Map<string, [string, Buffer, Buffer, string]>];
   const byKey = new Map<string, string>();
   for (const [i, item] of unlocked.entries()) {
-    const account = await (accounts[i] as Promise<string | undefined>).catch((e: unknown) => {
-      throw fromBus(e);
-    });
+    const account = await accounts[i];
     const secret = found.get(item)?.[2];
     if (account !== undefined && secret !== undefined && !byKey.has(account)) byKey.set(account, secret.toString('utf8'));
   }
