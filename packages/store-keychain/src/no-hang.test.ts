@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authBin } from '../../../tooling/test/cli.js';
+import { startKeyringSession } from '../../../tooling/test/keyring-session.mjs';
+import { KeychainStore } from './keychain-store.js';
 
 /**
  * The built `auth` command against keychains that never answer. Whatever the bus does, every
@@ -165,4 +167,30 @@ describe.skipIf(!canRunKeyring)('a keyring daemon stopped with SIGSTOP', () => {
       rmSync(home, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe.skipIf(!canRunKeyring)('a keyring daemon stopped in the middle of a command', () => {
+  it('every later call ends in a timeout error: none waits for the daemon', async () => {
+    const session = await startKeyringSession('unlocked');
+    try {
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs: 500 });
+      await store.set('mid.example.com', { type: 'bearer', token: 'first' }); // the check has passed
+      process.kill(session.daemonPid, 'SIGSTOP');
+      try {
+        for (const call of [
+          () => store.get('mid.example.com'),
+          () => store.set('mid.example.com', { type: 'bearer', token: 'second' }),
+          () => store.delete('mid.example.com'),
+          () => store.list(),
+        ]) {
+          await expect(call()).rejects.toMatchObject({ name: 'StoreUnavailableError', code: 'STORE_TIMEOUT', reason: 'timeout' });
+        }
+      } finally {
+        process.kill(session.daemonPid, 'SIGCONT');
+      }
+      expect(await store.get('mid.example.com')).toMatchObject({ token: 'first' });
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
 });
