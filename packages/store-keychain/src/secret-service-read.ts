@@ -23,7 +23,7 @@ export async function readServiceSecrets(env: NodeJS.ProcessEnv, timeoutMs: numb
 
 /** The secret of one key: `{ secret }`, `{ secret: undefined }` when there is none. */
 export async function readSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string): Promise<{ secret: string | undefined } | undefined> {
-  const read = await withSessionBus(env, timeoutMs, `reading "${key}" over D-Bus`, (bus) => readItems(bus, { service, username: key }), true);
+  const read = await withSessionBus(env, timeoutMs, `reading ${JSON.stringify(key)} over D-Bus`, (bus) => readItems(bus, { service, username: key }), true);
   return read === UNASKABLE ? undefined : { secret: read.get(key) };
 }
 

@@ -19,13 +19,13 @@ const serviceCall = (bus: BusConnection, member: string, signature: string, args
 
 async function search(bus: BusConnection, service: string, key: string): Promise<Search> {
   const [unlocked, locked] = (await serviceCall(bus, 'SearchItems', 'a{ss}', [new Map([['service', service], ['username', key]])])) as [string[], string[]];
-  if (locked.length > 0) throw unavailable('locked', `the entry for "${key}" is in a locked keyring`);
+  if (locked.length > 0) throw unavailable('locked', `the entry for ${JSON.stringify(key)} is in a locked keyring`);
   return { unlocked, locked };
 }
 
 /** An existing entry gets the new secret (in whichever keyring holds it); otherwise it is created in the default keyring. */
 export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, secret: string): Promise<boolean> {
-  const done = await withSessionBus(env, timeoutMs, `writing "${key}" over D-Bus`, async (bus) => {
+  const done = await withSessionBus(env, timeoutMs, `writing ${JSON.stringify(key)} over D-Bus`, async (bus) => {
     const found = search(bus, service, key);
     const session = serviceCall(bus, 'OpenSession', 'sv', ['plain', new Variant('s', '')]);
     const alias = serviceCall(bus, 'ReadAlias', 's', ['default']);
@@ -54,7 +54,7 @@ export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, ser
 
 /** Removes every entry of the key; `deleted` says whether there was one. */
 export async function deleteSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string): Promise<{ deleted: boolean } | undefined> {
-  const done = await withSessionBus(env, timeoutMs, `deleting "${key}" over D-Bus`, async (bus) => {
+  const done = await withSessionBus(env, timeoutMs, `deleting ${JSON.stringify(key)} over D-Bus`, async (bus) => {
     const { unlocked } = await search(bus, service, key);
     const prompts = await Promise.all(
       unlocked.map((item) => secretCall(bus, item, ITEM, 'Delete')),
