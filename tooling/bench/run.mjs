@@ -198,6 +198,39 @@ function keychain() {
   }
 }
 
+// `auth list` with 1,000 keychain entries, in a keyring session of its own (seeded in seconds by
+// tooling/test/seed-keyring.mjs; one by one it would take minutes). Its floor is the native
+// module's own findCredentials of the same service.
+async function keychainThousand() {
+  if (!have('dbus-run-session') || !have('gnome-keyring-daemon')) {
+    console.error('keychain, 1,000 entries: skipped (no dbus-run-session or gnome-keyring-daemon)');
+    return;
+  }
+  const runs = Math.min(RUNS, 7);
+  console.error(`keychain, 1,000 entries, ${runs} runs each`);
+  const { startKeyringSession } = await import('../test/keyring-session.mjs');
+  const { seedSecretService } = await import('../test/seed-keyring.mjs');
+  const session = await startKeyringSession('empty');
+  try {
+    const entries = Array.from({ length: 1000 }, (_, i) => [`list-${i}.example.com`, core.encodeCredential({ type: 'bearer', token: `token-${i}` })]);
+    await seedSecretService(session.address, 'rattler', entries);
+    const home = mkdtempSync(join(tmpdir(), 'auth-bench-kc1000-'));
+    const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: session.address, AUTH_KEYCHAIN_TIMEOUT_MS: '3000' };
+    const keyringModule = join(root, 'packages/store-keychain/node_modules/@napi-rs/keyring/index.js');
+    const [floor, list, bare] = timeProcesses(
+      [
+        { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env },
+        { name: 'auth list (1,000 keychain entries)', argv: [process.execPath, authBin, 'list', '--store', 'keychain'], env },
+        { name: 'bare findCredentials', argv: [process.execPath, '-e', `require(${JSON.stringify(keyringModule)}).findCredentials('rattler')`], env },
+      ],
+      runs,
+    );
+    row('auth list --store keychain, 1,000 entries', ms(list), `node -e 0: ${ms(floor)}; bare napi findCredentials: ${ms(bare)}`, `${ratio(list, floor)} of node, ${ratio(list, bare)} of bare`, 'works (default timeout 3 s)');
+  } finally {
+    await session.stop();
+  }
+}
+
 // ---------------------------------------------------------------- the file store
 async function fileStore() {
   console.error('file store');
@@ -252,6 +285,7 @@ const only = process.env.BENCH_ONLY;
 if (!only || only === 'per-request') await perRequest();
 if (!only || only === 'startup') startup();
 if (!only || only === 'keychain') keychain();
+if (!only || only === 'keychain') await keychainThousand();
 if (!only || only === 'file') await fileStore();
 
 console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}\n`);

@@ -46,8 +46,11 @@ export class InvalidCredentialError extends AuthError {
   }
 }
 
-/** Why a store cannot be used right now; the chain falls back to the next store. */
-export type UnavailableReason = 'no-keychain' | 'locked' | 'timeout' | 'other';
+/**
+ * Why a store cannot be used right now; the chain falls back to the next store. `no-collection`:
+ * the keychain answers but has no default keyring (Secret Service collection) to store into.
+ */
+export type UnavailableReason = 'no-keychain' | 'locked' | 'no-collection' | 'timeout' | 'other';
 
 export class StoreUnavailableError extends AuthError {
   readonly store: string;

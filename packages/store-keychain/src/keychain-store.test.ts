@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credential } from '@auth/core';
 import { describe, expect, it } from 'vitest';
+import { startKeyringSession } from '../../../tooling/test/keyring-session.mjs';
+import { seedSecretService } from '../../../tooling/test/seed-keyring.mjs';
 import { KeychainStore } from './keychain-store.js';
 
 const inKeyring = process.env.AUTH_KEYRING === '1';
@@ -156,31 +158,112 @@ describe('the keychain store without a keychain', () => {
   });
 });
 
+const tooling = (script: string) => new URL(`../../../tooling/test/${script}`, import.meta.url).pathname;
+const EMPTY_KEYRING = [tooling('keyring-session.sh'), 'empty'];
+const LOCKED_KEYRING = [tooling('locked-keyring.sh')];
+
+/** Runs `body` (with `KeychainStore` in scope) in the keyring session `session` sets up; returns what it printed last. */
+function inSession(session: string[], body: string): Record<string, unknown> {
+  const dist = new URL('../dist/index.js', import.meta.url).href;
+  const script = `import { KeychainStore } from ${JSON.stringify(dist)};
+    const out = {};
+    ${body}
+    console.log(JSON.stringify(out));
+    process.exit(0);`;
+  const run = spawnSync('bash', [...session, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  return JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
+}
+
+const eachOperation = `
+  for (const op of ['get', 'set', 'list', 'delete']) {
+    try {
+      const s = new KeychainStore({ timeoutMs: 10000 });
+      const r = op === 'get' ? await s.get('seed.example.com')
+        : op === 'set' ? await s.set('new.example.com', { type: 'bearer', token: 'never-stored' })
+        : op === 'list' ? await s.list() : await s.delete('seed.example.com');
+      out[op] = { result: r ?? null };
+    } catch (e) { out[op] = { name: e.name, reason: e.reason, message: e.message }; }
+  }`;
+
 const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'pkill'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );
 
-describe.skipIf(!canLock)('the keychain store on a locked keyring', () => {
-  it('says the keyring is locked, as its own reason', () => {
-    const script = new URL('../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
-    const dist = new URL('../dist/index.js', import.meta.url).href;
-    const body = `import { KeychainStore } from ${JSON.stringify(dist)};
-      const out = {};
-      for (const op of ['get', 'set']) {
-        try {
-          const s = new KeychainStore({ timeoutMs: 10000 });
-          await (op === 'get' ? s.get('seed.example.com') : s.set('new.example.com', { type: 'bearer', token: 'never-stored' }));
-          out[op] = 'no error';
-        } catch (e) { out[op] = { name: e.name, reason: e.reason, message: e.message }; }
-      }
-      console.log(JSON.stringify(out));
-      process.exit(0);`;
-    const run = spawnSync('bash', [script, process.execPath, '--input-type=module', '-e', body], { encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, { name: string; reason: string; message: string }>;
-    for (const op of ['get', 'set']) {
-      expect(out[op]).toMatchObject({ name: 'StoreUnavailableError', reason: 'locked' });
-      expect(out[op]?.message).toContain('the keyring is locked');
+describe.skipIf(!canLock)('a keychain that answers but cannot be used', () => {
+  it.each([
+    ['a locked keyring', LOCKED_KEYRING, 'locked', ['the keyring is locked']],
+    ['no default keyring', EMPTY_KEYRING, 'no-collection', ['no default keyring', 'Seahorse', '"login" keyring']],
+  ] as const)('%s: every operation says so, as its own reason, never "nothing stored"', (_, session, reason, says) => {
+    const out = inSession([...session], eachOperation) as Record<string, { name: string; reason: string; message: string }>;
+    for (const op of ['get', 'set', 'list', 'delete']) {
+      expect(out[op], op).toMatchObject({ name: 'StoreUnavailableError', reason });
+      for (const words of says) expect(out[op]?.message).toContain(words);
       expect(out[op]?.message).not.toContain('never-stored');
     }
   }, 60_000);
+});
+
+describe.skipIf(!canLock)('a thousand entries', () => {
+  const entries = Array.from({ length: 1000 }, (_, i): [string, string] => [`k${i}.example.com`, `{"BearerToken":"t${i}"}`]);
+
+  it('list() reads them in one pass; get() of each is served from that read', async () => {
+    const session = await startKeyringSession('empty');
+    try {
+      await seedSecretService(session.address, 'rattler', entries);
+      const env = { DBUS_SESSION_BUS_ADDRESS: session.address };
+      const store = new KeychainStore({ env, platform: 'linux', timeoutMs: 5000 });
+      const keys = await store.list();
+      expect(keys).toEqual(entries.map(([k]) => k).sort());
+      // Changed behind the store's back: a read that still went to the keychain would see it.
+      await seedSecretService(session.address, 'rattler', [['k7.example.com', '{"BearerToken":"changed"}']]);
+      const read = await Promise.all(keys.map((k) => store.get(k)));
+      const expected = new Map(entries.map(([k, v]) => [k, JSON.parse(v).BearerToken as string]));
+      expect(read.map((c, i) => c?.type === 'bearer' && c.token === expected.get(keys[i] as string)).every(Boolean)).toBe(true);
+      // A fresh list() sees the change.
+      await store.list();
+      expect(await store.get('k7.example.com')).toMatchObject({ token: 'changed' });
+    } finally {
+      await session.stop();
+    }
+  }, 180_000);
+
+  it('auth list --json shows all of them with their types, and no secret', async () => {
+    const session = await startKeyringSession('empty');
+    const home = mkdtempSync(join(tmpdir(), 'auth-1000-'));
+    try {
+      await seedSecretService(session.address, 'rattler', entries);
+      const { execFile } = await import('node:child_process');
+      const { promisify } = await import('node:util');
+      const cli = new URL('../../cli/dist/auth.cjs', import.meta.url).pathname;
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: session.address };
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [cli, 'list', '--json'], { env, timeout: 60_000, maxBuffer: 1 << 24 });
+      const listed = JSON.parse(stdout) as { key: string; type: string; store: string }[];
+      expect(listed).toHaveLength(1000);
+      expect(listed.every((e) => e.type === 'bearer' && e.store === 'keychain')).toBe(true);
+      expect(stdout).not.toContain('"t1"');
+      expect(stderr).toBe('');
+    } finally {
+      await session.stop();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
+
+describe('the keychain store takes its environment from its options', () => {
+  it('a malformed bus address in env is no bus, whatever process.env holds', async () => {
+    for (const address of ['garbage', 'unix:path=/run/no-such%zz', 'unix:tmpdir=']) {
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: address }, platform: 'linux' });
+      await expect(store.get('x.example.com')).rejects.toMatchObject({ name: 'StoreUnavailableError', reason: 'no-keychain' });
+      await expect(store.set('x.example.com', { type: 'bearer', token: 'secret-t' })).rejects.toMatchObject({ reason: 'no-keychain' });
+    }
+  });
+
+  it('AUTH_KEYCHAIN_TIMEOUT_MS comes from env; the option wins; nonsense and huge values stay usable', () => {
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '250' } }).timeoutMs).toBe(250);
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '250' }, timeoutMs: 900 }).timeoutMs).toBe(900);
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: 'soon' } }).timeoutMs).toBe(3000);
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '-5' } }).timeoutMs).toBe(3000);
+    // setTimeout fires at once beyond 2^31-1 ms: a huge timeout must not become none.
+    expect(new KeychainStore({ env: { AUTH_KEYCHAIN_TIMEOUT_MS: '1e12' } }).timeoutMs).toBe(2 ** 31 - 1);
+  });
 });

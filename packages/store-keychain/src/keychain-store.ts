@@ -6,16 +6,24 @@ import {
   StoreUnavailableError,
   validateCredential,
 } from '@auth/core';
-import { checkSessionBus } from './bus.js';
+import { CallQueue } from './call-queue.js';
 import { classify, notLoadable, timeoutError } from './errors.js';
+import { checkSecretService } from './secret-service-check.js';
+import { readSecret, readServiceSecrets } from './secret-service-read.js';
+import { deleteSecret, writeSecret } from './secret-service-write.js';
+import { checkWindowsSecretSize } from './windows-limit.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
 export interface KeychainStoreOptions {
   /** The keychain service; rattler and pixi use "rattler". */
   service?: string;
-  /** Upper bound for every keychain call, in milliseconds. Default: AUTH_KEYCHAIN_TIMEOUT_MS or 3000. */
+  /** Upper bound for every keychain call, in milliseconds. Default: env.AUTH_KEYCHAIN_TIMEOUT_MS or 3000. */
   timeoutMs?: number;
+  /** Where DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR and AUTH_KEYCHAIN_TIMEOUT_MS are read. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** The platform whose keychain rules apply. Default: process.platform. */
+  platform?: NodeJS.Platform;
 }
 
 // Loaded on first use, so a program that never touches the keychain never pays for the native module.
@@ -34,10 +42,14 @@ function loadKeyring(): Promise<Keyring> {
 
 // On Linux the default falls back to the kernel keyring, which forgets everything at reboot.
 const ENTRY_OPTIONS = { linux: { store: 'secret-service' as const } };
+const DEFAULT_TIMEOUT_MS = 3000;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1; // setTimeout fires at once for anything longer
+// Two native calls at a time leave the rest of libuv's four-thread pool to fs and dns.
+const PARALLEL_CALLS = 2;
 
-function defaultTimeout(): number {
-  const fromEnv = Number(process.env.AUTH_KEYCHAIN_TIMEOUT_MS);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 3000;
+function timeoutFrom(env: NodeJS.ProcessEnv): number {
+  const fromEnv = Number(env.AUTH_KEYCHAIN_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_TIMEOUT_MS;
 }
 
 /**
@@ -46,44 +58,74 @@ function defaultTimeout(): number {
  */
 export class KeychainStore implements CredentialStore {
   readonly name = 'keychain';
+  /**
+   * The authenticator reads candidate keys directly rather than listing the service first: a
+   * search per key costs the same for one entry or a thousand (3 keys: 15 ms, 50 ms), where a
+   * list costs 8 ms for one entry and 1.1 s for a thousand.
+   */
+  readonly lookup = 'probe' as const;
   readonly service: string;
   readonly timeoutMs: number;
-  #bus: Promise<void> | undefined;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #platform: NodeJS.Platform;
+  readonly #queue = new CallQueue(PARALLEL_CALLS);
+  #ready: Promise<Keyring> | undefined;
+  #checked: Promise<void> | undefined;
+  /** The secrets the last list() read, by key, so the get()s that usually follow cost nothing. */
+  #listed: Map<string, string> | undefined;
 
   constructor(options: KeychainStoreOptions = {}) {
+    this.#env = options.env ?? process.env;
+    this.#platform = options.platform ?? process.platform;
     this.service = options.service ?? 'rattler';
-    this.timeoutMs = options.timeoutMs ?? defaultTimeout();
+    this.timeoutMs = Math.min(options.timeoutMs ?? timeoutFrom(this.#env), MAX_TIMEOUT_MS);
   }
 
   get location(): string {
     return `service "${this.service}"`;
   }
 
-  /** Runs one keychain call, bounded by the timeout; errors come back classified. */
+  /**
+   * The native module: on macOS and Windows, and on Linux only for a bus that refused our
+   * authentication (after the check said the Secret Service is there).
+   */
+  #keyring(): Promise<Keyring> {
+    this.#ready ??= this.#check().then(loadKeyring);
+    return this.#ready;
+  }
+
+  /**
+   * On Linux, whether the Secret Service can be used, asked once per store (secret-service-check.ts):
+   * a keychain that failed once is not waited for again by every later call of the same command.
+   */
+  #check(): Promise<void> {
+    this.#checked ??= this.#platform === 'linux' ? checkSecretService(this.#env, this.timeoutMs) : Promise.resolve();
+    return this.#checked;
+  }
+
+  /** Runs one keychain call, bounded by the timeout from the moment it starts; errors come back classified. */
   async #call<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (process.platform === 'linux') {
-      this.#bus ??= checkSessionBus(this.timeoutMs);
-      await this.#bus;
-    }
-    const k = await loadKeyring();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(timeoutError(operation, this.timeoutMs));
-      }, this.timeoutMs);
-      // A hung native call must not keep the process alive after we gave up on it.
-      timer.unref();
+    const k = await this.#keyring();
+    return this.#queue.run(async () => {
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(timeoutError(operation, this.timeoutMs));
+        }, this.timeoutMs);
+        // A hung native call must not keep the process alive after we gave up on it.
+        timer.unref();
+      });
+      try {
+        return await Promise.race([run(k, controller.signal), timeout]);
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw error;
+        throw classify(error, operation);
+      } finally {
+        clearTimeout(timer);
+      }
     });
-    try {
-      return await Promise.race([run(k, controller.signal), timeout]);
-    } catch (error) {
-      if (error instanceof StoreUnavailableError) throw error;
-      throw classify(error, operation);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   #entry(k: Keyring, key: string) {
@@ -91,24 +133,66 @@ export class KeychainStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    const secret = await this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
+    const secret = this.#listed?.has(key) ? this.#listed.get(key) : await this.#read(key);
     return secret == null ? undefined : decodeCredential(secret);
+  }
+
+  /** One key's secret: over D-Bus from JavaScript on Linux, through the native module elsewhere. */
+  async #read(key: string): Promise<string | null | undefined> {
+    if (this.#platform === 'linux') {
+      const read = await this.#overBus(() => readSecret(this.#env, this.timeoutMs, this.service, key));
+      if (read) return read.secret;
+    }
+    return this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
   }
 
   async set(key: string, credential: Credential): Promise<void> {
     validateCredential(credential);
     const secret = encodeCredential(credential);
-    await this.#call('write', (k, signal) => this.#entry(k, key).setPassword(secret, signal));
+    if (this.#platform === 'win32') checkWindowsSecretSize(secret);
+    const written = this.#platform === 'linux' && (await this.#overBus(() => writeSecret(this.#env, this.timeoutMs, this.service, key, secret)));
+    if (!written) await this.#call('write', (k, signal) => this.#entry(k, key).setPassword(secret, signal));
+    this.#listed?.set(key, secret);
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.#call('delete', (k, signal) => this.#entry(k, key).deleteCredential(signal));
+    const overBus = this.#platform === 'linux' ? await this.#overBus(() => deleteSecret(this.#env, this.timeoutMs, this.service, key)) : undefined;
+    const deleted = overBus ? overBus.deleted : await this.#call('delete', (k, signal) => this.#entry(k, key).deleteCredential(signal));
+    this.#listed?.delete(key);
+    return deleted;
   }
 
+  /**
+   * On Linux every operation goes to the Secret Service over D-Bus from JavaScript, after the
+   * check, one at a time per the queue; the native module is used only where the bus refused our
+   * authentication (the operation then answers undefined or false).
+   */
+  async #overBus<T>(operation: () => Promise<T>): Promise<T> {
+    await this.#check();
+    return this.#queue.run(operation);
+  }
+
+  /**
+   * One read of the whole service, with every secret. The secrets stay in this store (never in
+   * what list() returns) so that reading each listed entry, as `auth list` does, costs no further
+   * call: a thousand entries are one read, not a thousand. On Linux the read goes over D-Bus from
+   * JavaScript (secret-service-read.ts), which is what makes a thousand entries fit the timeout.
+   */
   async list(): Promise<string[]> {
-    // The search API hands back secrets as well; only the account names leave this function.
+    this.#listed = (await this.#readFromSecretService()) ?? (await this.#readNatively());
+    return [...this.#listed.keys()].sort();
+  }
+
+  async #readFromSecretService(): Promise<Map<string, string> | undefined> {
+    if (this.#platform !== 'linux') return undefined;
+    return this.#overBus(() => readServiceSecrets(this.#env, this.timeoutMs, this.service));
+  }
+
+  async #readNatively(): Promise<Map<string, string>> {
     const found = await this.#call('list', (k, signal) => k.findCredentialsAsync(this.service, null, signal));
-    return [...new Set(found.map((c) => c.account))].sort();
+    const listed = new Map<string, string>();
+    for (const c of found) if (!listed.has(c.account)) listed.set(c.account, c.password);
+    return listed;
   }
 }
 

@@ -1,0 +1,196 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { authBin } from '@auth/test-support/cli';
+import { startKeyringSession } from '../../../tooling/test/keyring-session.mjs';
+import { KeychainStore } from './keychain-store.js';
+
+/**
+ * The built `auth` command against keychains that never answer. Whatever the bus does, every
+ * command ends within twice the keychain timeout, says the keychain is unavailable, and does its
+ * work with the file.
+ */
+// Large enough that a loaded machine's Node.js start-up (up to a second here) fits in the margin.
+const TIMEOUT_MS = 2500;
+const keyringSession = new URL('../../../tooling/test/keyring-session.sh', import.meta.url).pathname;
+const canRunKeyring = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'dbus-send'].every(
+  (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
+);
+
+type Outcome = { code: number | null; stdout: string; stderr: string; ms: number };
+
+/** A private HOME whose credentials file holds one bearer token. */
+function homeWithFileCredential(): string {
+  const home = mkdtempSync(join(tmpdir(), 'auth-nohang-'));
+  mkdirSync(join(home, '.rattler'));
+  writeFileSync(join(home, '.rattler', 'credentials.json'), '{"file.example.com":{"BearerToken":"from-file"}}');
+  return home;
+}
+
+const COMMANDS: Record<string, string[]> = {
+  list: ['list'],
+  token: ['token', 'https://file.example.com/channel'],
+  login: ['login', 'new.example.com', '--token', 'new-token'],
+};
+
+function expectFellBackInTime(name: string, out: Outcome, home: string): void {
+  expect(out.ms, `${name} took ${out.ms} ms`).toBeLessThan(2 * TIMEOUT_MS);
+  expect(out.code, out.stderr).toBe(0);
+  expect(out.stderr).toMatch(/warning: keychain unavailable/);
+  if (name === 'list') expect(out.stdout).toContain('file.example.com\tbearer\tfile');
+  if (name === 'token') expect(out.stdout).toBe('from-file\n');
+  if (name === 'login') expect(readFileSync(join(home, '.rattler', 'credentials.json'), 'utf8')).toContain('"new.example.com":{"BearerToken":"new-token"}');
+}
+
+function runAuth(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [authBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // A hang fails the test on its own; this only keeps the run from lasting forever.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+describe('a bus that accepts and then goes silent', () => {
+  const servers: Server[] = [];
+  const sockets: Socket[] = [];
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.destroy();
+    for (const s of servers.splice(0)) s.close();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** A server that answers the authentication line as a bus would, then never says anything again. */
+  async function silentBus(listen: (server: Server) => void, answerAuth: boolean): Promise<Server> {
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      if (answerAuth) socket.once('data', () => socket.write('OK 0123456789abcdef0123456789abcdef\r\n'));
+    });
+    servers.push(server);
+    listen(server);
+    await once(server, 'listening');
+    return server;
+  }
+
+  const cases = [
+    ['a unix socket that answers AUTH, then stalls', 'unix', true],
+    ['a unix socket that never answers', 'unix', false],
+    ['a tcp: listener on 127.0.0.1 that never answers', 'tcp', false],
+    ['a tcp: listener on 127.0.0.1 that answers AUTH, then stalls', 'tcp', true],
+  ] as const;
+
+  it.each(cases)('%s: list, token and login fall back to the file within twice the timeout', async (_, transport, answerAuth) => {
+    const home = homeWithFileCredential();
+    dirs.push(home);
+    let address: string;
+    if (transport === 'unix') {
+      const path = join(home, 'bus');
+      await silentBus((s) => s.listen(path), answerAuth);
+      address = `unix:path=${path}`;
+    } else {
+      const server = await silentBus((s) => s.listen(0, '127.0.0.1'), answerAuth);
+      const { port } = server.address() as { port: number };
+      address = `tcp:host=127.0.0.1,port=${port}`;
+    }
+    const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const outs = await Promise.all(Object.values(COMMANDS).map((args) => runAuth(args, env)));
+    Object.keys(COMMANDS).forEach((name, i) => {
+      expectFellBackInTime(name, outs[i] as Outcome, home);
+      expect(outs[i]?.stderr).toContain('did not answer in time');
+    });
+  }, 60_000);
+});
+
+describe('malformed DBUS_SESSION_BUS_ADDRESS values', () => {
+  it.each(['unix:path=/run/no-such%zz', 'garbage', 'unix:tmpdir=', 'unix:tmpdir=/tmp', 'tcp:host=127.0.0.1', ''])(
+    '%j is no bus: login stores in the file with one warning naming the keychain',
+    async (address) => {
+      const home = homeWithFileCredential();
+      try {
+        const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: join(home, 'none') };
+        const out = await runAuth(COMMANDS.login as string[], env);
+        expectFellBackInTime('login', out, home);
+        expect(out.stderr).not.toMatch(/URI malformed|write failed/);
+        expect(out.stderr.match(/^warning:/gm)).toHaveLength(1);
+        expect(out.stderr).toContain('no Secret Service is reachable');
+        const listed = await runAuth(['list'], env);
+        expectFellBackInTime('list', listed, home);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
+});
+
+describe.skipIf(!canRunKeyring)('a keyring daemon stopped with SIGSTOP', () => {
+  it('list, token and login fall back to the file within twice the timeout', () => {
+    const home = homeWithFileCredential();
+    // Runs inside a session of its own: stopping the shared daemon would stall the other tests.
+    const driver = `
+      const { spawnSync } = require('node:child_process');
+      const pid = Number(process.env.AUTH_KEYRING_PID);
+      const env = { PATH: process.env.PATH, HOME: ${JSON.stringify(home)}, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS, AUTH_KEYCHAIN_TIMEOUT_MS: '${TIMEOUT_MS}' };
+      const commands = ${JSON.stringify(COMMANDS)};
+      const out = {};
+      process.kill(pid, 'SIGSTOP');
+      try {
+        for (const [name, args] of Object.entries(commands)) {
+          const started = performance.now();
+          const r = spawnSync(process.execPath, [${JSON.stringify(authBin)}, ...args], { env, encoding: 'utf8', timeout: 20000 });
+          out[name] = { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: performance.now() - started };
+        }
+      } finally { process.kill(pid, 'SIGCONT'); }
+      console.log(JSON.stringify(out));`;
+    try {
+      const run = spawnSync('bash', [keyringSession, 'unlocked', process.execPath, '-e', driver], { encoding: 'utf8', timeout: 90_000 });
+      const out = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as Record<string, Outcome>;
+      for (const name of Object.keys(COMMANDS)) {
+        expect(out[name], run.stderr).toBeDefined();
+        expectFellBackInTime(name, out[name] as Outcome, home);
+        expect(out[name]?.stderr).toContain('did not answer in time');
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
+
+describe.skipIf(!canRunKeyring)('a keyring daemon stopped in the middle of a command', () => {
+  it('every later call ends in a timeout error: none waits for the daemon', async () => {
+    const session = await startKeyringSession('unlocked');
+    try {
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs: 500 });
+      await store.set('mid.example.com', { type: 'bearer', token: 'first' }); // the check has passed
+      process.kill(session.daemonPid, 'SIGSTOP');
+      try {
+        for (const call of [
+          () => store.get('mid.example.com'),
+          () => store.set('mid.example.com', { type: 'bearer', token: 'second' }),
+          () => store.delete('mid.example.com'),
+          () => store.list(),
+        ]) {
+          await expect(call()).rejects.toMatchObject({ name: 'StoreUnavailableError', code: 'STORE_TIMEOUT', reason: 'timeout' });
+        }
+      } finally {
+        process.kill(session.daemonPid, 'SIGCONT');
+      }
+      expect(await store.get('mid.example.com')).toMatchObject({ token: 'first' });
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
+});
