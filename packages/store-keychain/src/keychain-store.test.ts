@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credential } from '@auth/core';
 import { describe, expect, it } from 'vitest';
-import { startKeyringSession } from '../../../tooling/test/keyring-session.mjs';
-import { seedSecretService } from '../../../tooling/test/seed-keyring.mjs';
+import { startKeyringSession } from '@auth/test-support/keyring-session.mjs';
+import { seedSecretService } from '@auth/test-support/seed-keyring.mjs';
 import { KeychainStore } from './keychain-store.js';
 
 const inKeyring = process.env.AUTH_KEYRING === '1';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authBin } from '@auth/test-support/cli';
-import { startKeyringSession } from '../../../tooling/test/keyring-session.mjs';
+import { startKeyringSession } from '@auth/test-support/keyring-session.mjs';
 import { KeychainStore } from './keychain-store.js';
 
 /**
