@@ -11,7 +11,9 @@ export type AuthErrorCode =
   | 'STORE_LOCKED'
   | 'STORE_TIMEOUT'
   | 'STORE_FAILED'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  | 'INVALID_URL'
+  | 'TOO_MANY_REDIRECTS';
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
@@ -118,6 +120,8 @@ const CODES = new Set<string>([
   'STORE_TIMEOUT',
   'STORE_FAILED',
   'NOT_FOUND',
+  'INVALID_URL',
+  'TOO_MANY_REDIRECTS',
 ]);
 
 /**
@@ -134,4 +138,24 @@ export function isAuthError(value: unknown, ...codes: AuthErrorCode[]): value is
 /** A store that cannot be used now (no keychain, locked, timed out): the chain falls back. */
 export function isUnavailable(value: unknown): value is StoreUnavailableError {
   return isAuthError(value, 'STORE_UNAVAILABLE', 'STORE_TIMEOUT');
+}
+
+/**
+ * A request URL that does not survive WHATWG parsing unchanged in scheme and authority
+ * (`https:///host`, `https://\\host`, `https:host`): another parser would send it elsewhere.
+ * The message shows the URL redacted by the caller.
+ */
+export class InvalidUrlError extends AuthError {
+  constructor(message: string) {
+    super('INVALID_URL', message);
+  }
+}
+
+/** A chain of redirects longer than the caller allowed. */
+export class TooManyRedirectsError extends AuthError {
+  readonly maxRedirects: number;
+  constructor(maxRedirects: number) {
+    super('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects; giving up`);
+    this.maxRedirects = maxRedirects;
+  }
 }

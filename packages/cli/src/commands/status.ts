@@ -70,7 +70,7 @@ export async function status(ctx: Context): Promise<number> {
     url: redactUrl(url),
     finalUrl: result.finalUrl,
     key: found?.key ?? null,
-    store: found?.store ?? null,
+    store: found?.store.name ?? null,
     type: found?.credential.type ?? null,
     status: result.status,
     ok: Boolean(found) && result.status !== null && result.status < 400,
@@ -78,7 +78,7 @@ export async function status(ctx: Context): Promise<number> {
   };
   if (ctx.args.json) data(ctx.io, JSON.stringify(report, null, 2));
   else {
-    const using = found ? `${found.key} (${found.credential.type}, ${found.store})` : 'no stored credential';
+    const using = found ? `${found.key} (${found.credential.type}, ${found.store.name})` : 'no stored credential';
     const outcome = result.status !== null ? `HTTP ${result.status}` : `failed: ${result.error}`;
     say(ctx.io, `${report.url}: ${outcome} using ${using}${report.finalUrl && report.finalUrl !== report.url ? ` (ended at ${report.finalUrl})` : ''}`);
   }

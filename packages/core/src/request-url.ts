@@ -1,0 +1,49 @@
+import { InvalidUrlError } from './errors.js';
+import { redactUrl } from './redact.js';
+
+/** A request URL as WHATWG parses it, with what decoration needs to know about it. */
+export interface RequestUrl {
+  url: URL;
+  /** `scheme://host[:port]` as parsed: the origin credentials are scoped to. */
+  origin: string;
+  /** The URL carries user name or password: the caller's own credentials. */
+  userinfo: boolean;
+}
+
+// `scheme://authority` as a reader of the text sees it: the authority ends at / ? # or the end.
+const SCHEME_AUTHORITY = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(?:[/?#]|$)/;
+// Characters the WHATWG parser drops or reads as a delimiter inside an authority.
+const AMBIGUOUS = /[\u0000-\u0020\u007f\\]/;
+
+/**
+ * Parses a request URL and refuses one whose scheme or authority the WHATWG parser reads
+ * differently from the text (`https:///host`, `https://\host`, `https:host`, tabs or spaces in the
+ * host): the credential would be chosen for one host and another parser might send it to another.
+ */
+export function parseRequestUrl(input: string | URL): RequestUrl {
+  if (typeof input !== 'string') {
+    // Already parsed: its href is canonical.
+    const origin = `${input.protocol}//${input.host}`;
+    return { url: input, origin, userinfo: input.username !== '' || input.password !== '' };
+  }
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new InvalidUrlError(`"${redactUrl(input)}" is not a valid URL`);
+  }
+  const origin = `${url.protocol}//${url.host}`;
+  // The common case: the text starts with exactly the parsed scheme and host, then a delimiter.
+  if (input.startsWith(origin)) {
+    const next = input.charCodeAt(origin.length);
+    if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return { url, origin, userinfo: false }; // / ? #
+  }
+  const match = SCHEME_AUTHORITY.exec(input);
+  const authority = match?.[2];
+  if (!match || `${match[1]?.toLowerCase()}:` !== url.protocol || !authority || AMBIGUOUS.test(authority)) {
+    throw new InvalidUrlError(
+      `"${redactUrl(input)}" is not a URL every parser reads alike: write it as scheme://host/path, without stray slashes, backslashes or spaces`,
+    );
+  }
+  return { url, origin, userinfo: url.username !== '' || url.password !== '' };
+}
