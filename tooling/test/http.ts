@@ -56,7 +56,9 @@ export function selfSignedCert(): Tls {
  *   /basic/…   200 with the basic credential, else 401
  *   /t/<conda>/conda/…  200 with the right conda token in front of the path, else 401
  *   /public/…  200 always
- *   /redirect/<code>?to=<url>  a redirect to <url>
+ *   …/redirect/<code>?to=<url>  a redirect to <url> (after any path prefix, for path-scoped keys)
+ *   …/echo/<code>?to=<origin>  a redirect to <origin> + the request's own path (token and all), with
+ *      `echo/<code>` turned into `public`: a careless server echoing its path into Location
  *   /status/<code>  that status
  */
 export async function startServer(expect: Expect = {}, options: { https?: boolean } = {}): Promise<TestServer> {
@@ -76,9 +78,18 @@ export async function startServer(expect: Expect = {}, options: { https?: boolea
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(body || String(status));
     };
-    const [, first, second] = url.pathname.split('/');
-    if (first === 'redirect') {
-      res.writeHead(Number(second) || 302, { location: url.searchParams.get('to') ?? '/' });
+    const segments = url.pathname.split('/');
+    const [, first, second] = segments;
+    const redirect = segments.indexOf('redirect');
+    if (redirect > 0) {
+      res.writeHead(Number(segments[redirect + 1]) || 302, { location: url.searchParams.get('to') ?? '/' });
+      res.end();
+      return;
+    }
+    const echo = segments.indexOf('echo');
+    if (echo > 0) {
+      const path = (req.url ?? '/').replace(/\/echo\/\d+/, '/public');
+      res.writeHead(Number(segments[echo + 1]) || 302, { location: `${url.searchParams.get('to') ?? ''}${path}` });
       res.end();
       return;
     }

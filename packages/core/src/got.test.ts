@@ -1,4 +1,4 @@
-import got from 'got';
+import got, { HTTPError, RequestError } from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Expect, selfSignedCert, startServer, type TestServer } from '../../../tooling/test/http.js';
 import { createAuthenticator } from './authenticator.js';
@@ -109,17 +109,109 @@ describe('got with auth hooks, against real servers', () => {
     expect(a.seen.map((s) => s.authorization)).toEqual(['Bearer mine', `Basic ${Buffer.from('me:pw').toString('base64')}`]);
   });
 
-  it('errors thrown by got carry redacted URLs and no secret', async () => {
-    const http = got.extend(
-      authHooks(createAuthenticator({ store: new MemoryStore([['127.0.0.1:1', { type: 'conda-token', token: 'ct-secret' }]]) })),
-      { retry: { limit: 0 } },
-    );
-    const error = await http('http://127.0.0.1:1/channel/x.json').catch((e: Error) => e);
-    expect(error).toBeInstanceOf(Error);
+  it('a relative redirect is decided for its own URL and keeps the credential', async () => {
+    const http = client([[hostKey(a), { type: 'bearer', token: 'bear-tok' }]]);
+    a.seen.length = 0;
+    const res = await http(`${a.origin}/redirect/302?to=../bearer/x`);
+    expect(res.statusCode).toBe(200);
+    expect(a.seen.map((s) => [s.path, s.authorization])).toEqual([
+      ['/redirect/302?to=../bearer/x', 'Bearer bear-tok'],
+      ['/bearer/x', 'Bearer bear-tok'],
+    ]);
+  });
+
+  it('cross-origin after a same-origin hop carries nothing to the other origin', async () => {
+    const http = client([[hostKey(a), { type: 'bearer', token: 'bear-tok' }]]);
+    a.seen.length = 0;
+    b.seen.length = 0;
+    const second = `/redirect/307?to=${encodeURIComponent(`${b.origin}/bearer/x`)}`;
+    const res = await http(`${a.origin}/redirect/302?to=${encodeURIComponent(second)}`);
+    expect(res.statusCode).toBe(401);
+    expect(a.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok', 'Bearer bear-tok']);
+    expect(b.seen.map((s) => s.authorization)).toEqual([undefined]);
+  });
+
+  it('a conda token: a same-origin hop to a URL already carrying /t/<token>, then an echoing server, never takes it across', async () => {
+    const http = client([[hostKey(a), { type: 'conda-token', token: 'ct-123' }]]);
+    a.seen.length = 0;
+    b.seen.length = 0;
+    // Hop 2 is an absolute path that already has the token; a then echoes its path to b.
+    const second = `/t/ct-123/echo/302?to=${encodeURIComponent(b.origin)}`;
+    const res = await http(`${a.origin}/redirect/302?to=${encodeURIComponent(second)}`);
+    expect(res.statusCode).toBe(200);
+    expect(a.seen.map((s) => s.path.slice(0, 14))).toEqual(['/t/ct-123/redi', '/t/ct-123/echo']);
+    expect(b.seen).toHaveLength(1);
+    expect(b.seen[0]?.path).toMatch(/^\/public\?to=/);
+    expect(JSON.stringify(b.seen)).not.toContain('ct-123');
+  });
+
+  it('a path-scoped key is not sent when the server redirects outside its path', async () => {
+    const http = client([
+      [`${hostKey(a)}/org-a`, { type: 'bearer', token: 'bear-tok' }],
+      [`${hostKey(b)}/org-a`, { type: 'conda-token', token: 'ct-123' }],
+    ]);
+    a.seen.length = 0;
+    await http(`${a.origin}/org-a/redirect/302?to=/org-evil/x`);
+    await http(`${a.origin}/org-a/redirect/302?to=../../org-evil/y`);
+    await http(`${a.origin}/org-a/redirect/302?to=/org-a/%2e%2e/org-evil/z`);
+    expect(a.seen.map((s) => [s.path.split('?')[0], s.authorization])).toEqual([
+      ['/org-a/redirect/302', 'Bearer bear-tok'],
+      ['/org-evil/x', undefined],
+      ['/org-a/redirect/302', 'Bearer bear-tok'],
+      ['/org-evil/y', undefined],
+      ['/org-a/redirect/302', 'Bearer bear-tok'],
+      ['/org-evil/z', undefined],
+    ]);
+    b.seen.length = 0;
+    await http(`${b.origin}/org-a/redirect/302?to=/org-evil/x`);
+    expect(b.seen.map((s) => s.path.split('?')[0])).toEqual(['/t/ct-123/org-a/redirect/302', '/org-evil/x']);
+  });
+
+  it('after https → http, even a later hop back to https carries nothing', async () => {
+    const http = client([
+      [hostKey(secure), { type: 'bearer', token: 'bear-tok' }],
+      [hostKey(a), { type: 'bearer', token: 'bear-tok' }],
+    ]);
+    secure.seen.length = 0;
+    a.seen.length = 0;
+    const back = `/redirect/302?to=${encodeURIComponent(`${secure.origin}/bearer/x`)}`;
+    await http(`${secure.origin}/redirect/302?to=${encodeURIComponent(`${a.origin}${back}`)}`);
+    expect(secure.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok', undefined]);
+    expect(a.seen.map((s) => s.authorization)).toEqual([undefined]);
+  });
+
+  it('errors thrown by got carry no secret in any property, however deep', async () => {
     const { inspect } = await import('node:util');
-    const text = `${(error as Error).message}\n${(error as Error).stack}\n${JSON.stringify(error)}\n${inspect(error)}`;
-    expect(text).not.toContain('ct-secret');
-    expect(JSON.stringify(error)).toContain('/t/***/channel/x.json');
-    expect((error as { code?: string }).code).toBe('ECONNREFUSED');
+    const store = new MemoryStore([
+      ['127.0.0.1:1', { type: 'conda-token', token: 'ct-secret' }],
+      [hostKey(a), { type: 'bearer', token: 'bear-secret' }],
+      [hostKey(b), { type: 'conda-token', token: 'ct-other-secret' }],
+    ]);
+    const http = got.extend(authHooks(createAuthenticator({ store })), { retry: { limit: 0 } });
+    const refused = (await http('http://127.0.0.1:1/channel/x.json').catch((e: Error) => e)) as RequestError;
+    const rejected = (await http(`${a.origin}/status/500`).catch((e: Error) => e)) as RequestError;
+    const condaRejected = (await http(`${b.origin}/status/403`).catch((e: Error) => e)) as RequestError;
+    expect(refused.code).toBe('ECONNREFUSED');
+    expect(rejected).toBeInstanceOf(HTTPError);
+    expect(rejected.response?.statusCode).toBe(500);
+    expect(condaRejected.response?.statusCode).toBe(403);
+    for (const error of [refused, rejected, condaRejected]) {
+      expect(error).toBeInstanceOf(RequestError);
+      const text = [
+        error.message,
+        error.stack,
+        JSON.stringify(error),
+        inspect(error, { depth: 10, showHidden: true }),
+        String(error.options?.url),
+        JSON.stringify(error.options?.headers),
+        String(error.response?.url),
+        inspect(error.request, { depth: 10, showHidden: true }),
+        inspect(error.response, { depth: 10, showHidden: true }),
+        inspect((error as { cause?: unknown }).cause, { depth: 10, showHidden: true }),
+      ].join('\n');
+      for (const secret of ['ct-secret', 'bear-secret', 'ct-other-secret']) expect(text).not.toContain(secret);
+    }
+    expect(String(refused.options.url)).toContain('/t/***/channel/x.json');
+    expect(String(condaRejected.response?.url)).toContain('/t/***/status/403');
   });
 });
