@@ -12,6 +12,8 @@ export interface Seen {
   method: string;
   path: string;
   authorization: string | undefined;
+  /** The request body as text, when there was one. */
+  body?: string;
 }
 
 export interface TestServer {
@@ -64,6 +66,11 @@ export function selfSignedCert(): Tls {
 export async function startServer(expect: Expect = {}, options: { https?: boolean } = {}): Promise<TestServer> {
   const seen: Seen[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => respond(req, res, Buffer.concat(chunks).toString('utf8')));
+  };
+  const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const authorization = req.headers.authorization;
     // A conda token in front of the path: note whether it is right, then route the rest.
@@ -73,7 +80,7 @@ export async function startServer(expect: Expect = {}, options: { https?: boolea
       condaOk = Boolean(expect.conda) && decodeURIComponent(conda[1] ?? '') === expect.conda;
       url.pathname = conda[2] ?? '/';
     }
-    seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization });
+    seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization, ...(body ? { body } : {}) });
     const send = (status: number, body = '') => {
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(body || String(status));

@@ -43,12 +43,13 @@ describe('decorating a request', () => {
   });
 
   it('a request that already carries credentials is left alone', () => {
-    for (const req of [
+    const requests: { url: string; headers: Record<string, string> }[] = [
       { url: 'https://h/x', headers: { Authorization: 'Bearer mine' } },
       { url: 'https://h/x', headers: { AUTHORIZATION: 'Basic x' } },
       { url: 'https://me:pw@h/x', headers: {} },
       { url: 'https://me@h/x', headers: {} },
-    ]) {
+    ];
+    for (const req of requests) {
       expect(decorate(req, bearer)).toEqual(req);
       expect(decorate(req, conda)).toEqual(req);
     }
