@@ -146,8 +146,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async decorate(request) {
       const target = parseRequestUrl(request.url);
       const settled = warm(target) ?? (await lookupFor(target));
-      const found = applied(settled, target);
-      const application = found && ('then' in found ? (await found).application : found.application);
+      // The common case, a credential applied the same way to every request, awaits nothing.
+      const fixed = settled.entry?.applied;
+      const application = fixed ? fixed.application : (await applied(settled, target))?.application;
       return applyTo(target, request.headers, application) ?? unchanged(target, request.headers);
     },
     clear() {

@@ -14,8 +14,6 @@ export interface DecoratedRequest<H extends HeadersInput = Record<string, string
   headers: H;
 }
 
-const CONDA_SEGMENT = /^\/t\/[^/]/;
-
 /**
  * Whether an application may touch this request. The caller's own credentials win: a request
  * with an Authorization header or user:password in its URL is left alone, and one whose path
@@ -23,10 +21,15 @@ const CONDA_SEGMENT = /^\/t\/[^/]/;
  */
 function applies(target: RequestUrl, headers: HeadersInput | undefined, application: Application): boolean {
   if (application.kind === 'none' || target.userinfo || authorizationOf(headers) !== undefined) return false;
-  const scheme = target.url.protocol;
-  if (application.kind === 'url') return scheme === 's3:';
-  if (scheme !== 'https:' && scheme !== 'http:') return false;
-  return application.kind !== 'path' || !CONDA_SEGMENT.test(target.url.pathname);
+  const { origin } = target;
+  if (application.kind === 'url') return origin.startsWith('s3:');
+  if (!origin.startsWith('https:') && !origin.startsWith('http:')) return false;
+  return application.kind !== 'path' || !hasCondaSegment(target.url.href, origin.length);
+}
+
+/** The path (which starts at `at`) begins with `/t/<something>`. */
+function hasCondaSegment(href: string, at: number): boolean {
+  return href.startsWith('/t/', at) && at + 3 < href.length && !'/?#'.includes(href.charAt(at + 3));
 }
 
 /**

@@ -16,6 +16,25 @@ const SCHEME_AUTHORITY = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(?:[/?#]|$)/;
 const AMBIGUOUS = /[\u0000-\u0020\u007f\\]/;
 
 /**
+ * Where `scheme://authority` ends when the text has exactly the parsed URL's scheme and
+ * authority (the same characters, ended by / ? # or the end in both), or -1 when it does not.
+ * One pass, no allocation: this runs for every request.
+ */
+function sameAuthorityEnd(text: string, href: string): number {
+  const start = text.indexOf('://');
+  if (start < 0) return -1;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (i > start + 2 && (c === 47 || c === 63 || c === 35)) break; // / ? #
+    if (c !== href.charCodeAt(i) || c === 64 || c === 92) return -1; // differs, @ (userinfo), \
+  }
+  if (i === text.length && i === href.length) return i;
+  const next = href.charCodeAt(i);
+  return next === 47 || next === 63 || next === 35 ? i : -1;
+}
+
+/**
  * Parses a request URL and refuses one whose scheme or authority the WHATWG parser reads
  * differently from the text (`https:///host`, `https://\host`, `https:host`, tabs or spaces in the
  * host): the credential would be chosen for one host and another parser might send it to another.
@@ -32,12 +51,12 @@ export function parseRequestUrl(input: string | URL): RequestUrl {
   } catch {
     throw new InvalidUrlError(`"${redactUrl(input)}" is not a valid URL`);
   }
+  // The common case: the text's `scheme://authority` is exactly the parsed one, so it is the origin.
+  const href = url.href;
+  const end = sameAuthorityEnd(input, href);
+  // Sliced from the text, not from `href`: the same characters, and Map lookups on it are faster.
+  if (end > 0) return { url, origin: input.slice(0, end), userinfo: false };
   const origin = `${url.protocol}//${url.host}`;
-  // The common case: the text starts with exactly the parsed scheme and host, then a delimiter.
-  if (input.startsWith(origin)) {
-    const next = input.charCodeAt(origin.length);
-    if (Number.isNaN(next) || next === 47 || next === 63 || next === 35) return { url, origin, userinfo: false }; // / ? #
-  }
   const match = SCHEME_AUTHORITY.exec(input);
   const authority = match?.[2];
   if (!match || `${match[1]?.toLowerCase()}:` !== url.protocol || !authority || AMBIGUOUS.test(authority)) {
