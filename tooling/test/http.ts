@@ -6,6 +6,7 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One request as the server saw it. */
 export interface Seen {
@@ -142,3 +143,27 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+export interface Servers {
+  a: TestServer;
+  b: TestServer;
+  /** https with the self-signed certificate of `selfSignedCert()`. */
+  secure: TestServer;
+}
+
+/** Two http servers and one https server, started before a file's tests and closed after them. */
+export function useServers(expect: Expect): Servers {
+  const servers = {} as Servers;
+  beforeAll(async () => {
+    servers.a = await startServer(expect);
+    servers.b = await startServer(expect);
+    servers.secure = await startServer(expect, { https: true });
+  });
+  afterAll(async () => {
+    await Promise.all([servers.a.close(), servers.b.close(), servers.secure.close()]);
+  });
+  return servers;
+}
+
+/** The port-scoped key of a loopback server, `127.0.0.1:<port>`. */
+export const hostKey = (server: TestServer): string => `127.0.0.1:${server.port}`;

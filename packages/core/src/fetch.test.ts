@@ -1,8 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, type Expect, selfSignedCert, startServer, type TestServer } from '../../../tooling/test/http.js';
+import { describe, expect, it } from 'vitest';
+import { closedPort, type Expect, hostKey, selfSignedCert, useServers } from '../../../tooling/test/http.js';
 import { createAuthenticator } from './authenticator.js';
 import type { Credential } from './credential.js';
 import { TooManyRedirectsError } from './errors.js';
@@ -11,18 +11,7 @@ import { MemoryStore } from './store.js';
 
 const expectCreds: Expect = { bearer: 'bear-tok', conda: 'ct-123' };
 
-let a: TestServer;
-let b: TestServer;
-let secure: TestServer;
-
-beforeAll(async () => {
-  a = await startServer(expectCreds);
-  b = await startServer(expectCreds);
-  secure = await startServer(expectCreds, { https: true });
-});
-afterAll(async () => {
-  await Promise.all([a.close(), b.close(), secure.close()]);
-});
+const servers = useServers(expectCreds);
 
 /**
  * A fetch over node:http(s) that trusts the test certificate, for the https server: the global
@@ -56,68 +45,67 @@ function client(entries: [string, Credential][], options: Parameters<typeof crea
   return createFetch(createAuthenticator({ store: new MemoryStore(entries) }), options);
 }
 
-const hostKey = (s: TestServer) => `127.0.0.1:${s.port}`;
 const to = (url: string) => encodeURIComponent(url);
 
 describe('createFetch against real servers', () => {
   it('bearer and conda credentials are accepted; the response URL shows no token', async () => {
     const fetch = client([
-      [`${hostKey(a)}/bearer`, { type: 'bearer', token: 'bear-tok' }],
-      [`${hostKey(a)}/conda`, { type: 'conda-token', token: 'ct-123' }],
+      [`${hostKey(servers.a)}/bearer`, { type: 'bearer', token: 'bear-tok' }],
+      [`${hostKey(servers.a)}/conda`, { type: 'conda-token', token: 'ct-123' }],
     ]);
-    expect((await fetch(`${a.origin}/bearer/x`)).status).toBe(200);
-    const conda = await fetch(`${a.origin}/conda/noarch/repodata.json`);
+    expect((await fetch(`${servers.a.origin}/bearer/x`)).status).toBe(200);
+    const conda = await fetch(`${servers.a.origin}/conda/noarch/repodata.json`);
     expect(conda.status).toBe(200);
-    expect(a.seen.at(-1)?.path).toBe('/t/ct-123/conda/noarch/repodata.json');
-    expect(conda.url).toBe(`${a.origin}/conda/noarch/repodata.json`);
+    expect(servers.a.seen.at(-1)?.path).toBe('/t/ct-123/conda/noarch/repodata.json');
+    expect(conda.url).toBe(`${servers.a.origin}/conda/noarch/repodata.json`);
     expect(conda.redirected).toBe(false);
   });
 
   it('a cross-origin redirect carries nothing; the other origin gets its own credential', async () => {
-    const only = client([[hostKey(a), { type: 'bearer', token: 'bear-tok' }]]);
-    b.seen.length = 0;
-    const res = await only(`${a.origin}/redirect/302?to=${to(`${b.origin}/bearer/x`)}`);
+    const only = client([[hostKey(servers.a), { type: 'bearer', token: 'bear-tok' }]]);
+    servers.b.seen.length = 0;
+    const res = await only(`${servers.a.origin}/redirect/302?to=${to(`${servers.b.origin}/bearer/x`)}`);
     expect(res.status).toBe(401);
     expect(res.redirected).toBe(true);
-    expect(b.seen.map((s) => s.authorization)).toEqual([undefined]);
+    expect(servers.b.seen.map((s) => s.authorization)).toEqual([undefined]);
 
     const both = client([
-      [hostKey(a), { type: 'bearer', token: 'for-a' }],
-      [hostKey(b), { type: 'bearer', token: 'bear-tok' }],
+      [hostKey(servers.a), { type: 'bearer', token: 'for-a' }],
+      [hostKey(servers.b), { type: 'bearer', token: 'bear-tok' }],
     ]);
-    b.seen.length = 0;
-    expect((await both(`${a.origin}/redirect/307?to=${to(`${b.origin}/bearer/x`)}`)).status).toBe(200);
-    expect(b.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok']);
+    servers.b.seen.length = 0;
+    expect((await both(`${servers.a.origin}/redirect/307?to=${to(`${servers.b.origin}/bearer/x`)}`)).status).toBe(200);
+    expect(servers.b.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok']);
   });
 
   it('relative and same-origin redirects keep the credential; cross-origin after them does not', async () => {
-    const fetch = client([[hostKey(a), { type: 'bearer', token: 'bear-tok' }]]);
-    a.seen.length = 0;
-    b.seen.length = 0;
-    expect((await fetch(`${a.origin}/redirect/302?to=../bearer/x`)).status).toBe(200);
-    const second = `/redirect/307?to=${to(`${b.origin}/bearer/x`)}`;
-    await fetch(`${a.origin}/redirect/302?to=${to(second)}`);
-    expect(a.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok', 'Bearer bear-tok', 'Bearer bear-tok', 'Bearer bear-tok']);
-    expect(b.seen.map((s) => s.authorization)).toEqual([undefined]);
+    const fetch = client([[hostKey(servers.a), { type: 'bearer', token: 'bear-tok' }]]);
+    servers.a.seen.length = 0;
+    servers.b.seen.length = 0;
+    expect((await fetch(`${servers.a.origin}/redirect/302?to=../bearer/x`)).status).toBe(200);
+    const second = `/redirect/307?to=${to(`${servers.b.origin}/bearer/x`)}`;
+    await fetch(`${servers.a.origin}/redirect/302?to=${to(second)}`);
+    expect(servers.a.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok', 'Bearer bear-tok', 'Bearer bear-tok', 'Bearer bear-tok']);
+    expect(servers.b.seen.map((s) => s.authorization)).toEqual([undefined]);
   });
 
   it('a conda token never crosses to another origin, even through an echoing server', async () => {
-    const fetch = client([[hostKey(a), { type: 'conda-token', token: 'ct-123' }]]);
-    b.seen.length = 0;
-    const second = `/t/ct-123/echo/302?to=${to(b.origin)}`;
-    const res = await fetch(`${a.origin}/redirect/302?to=${to(second)}`);
+    const fetch = client([[hostKey(servers.a), { type: 'conda-token', token: 'ct-123' }]]);
+    servers.b.seen.length = 0;
+    const second = `/t/ct-123/echo/302?to=${to(servers.b.origin)}`;
+    const res = await fetch(`${servers.a.origin}/redirect/302?to=${to(second)}`);
     expect(res.status).toBe(200);
-    expect(b.seen).toHaveLength(1);
-    expect(JSON.stringify(b.seen)).not.toContain('ct-123');
+    expect(servers.b.seen).toHaveLength(1);
+    expect(JSON.stringify(servers.b.seen)).not.toContain('ct-123');
     expect(res.url).not.toContain('ct-123');
   });
 
   it('a path-scoped key stays inside its path', async () => {
-    const fetch = client([[`${hostKey(a)}/org-a`, { type: 'bearer', token: 'bear-tok' }]]);
-    a.seen.length = 0;
-    await fetch(`${a.origin}/org-a/redirect/302?to=/org-evil/x`);
-    await fetch(`${a.origin}/org-a/redirect/302?to=/org-a/%2e%2e/org-evil/y`);
-    expect(a.seen.map((s) => [s.path.split('?')[0], s.authorization])).toEqual([
+    const fetch = client([[`${hostKey(servers.a)}/org-a`, { type: 'bearer', token: 'bear-tok' }]]);
+    servers.a.seen.length = 0;
+    await fetch(`${servers.a.origin}/org-a/redirect/302?to=/org-evil/x`);
+    await fetch(`${servers.a.origin}/org-a/redirect/302?to=/org-a/%2e%2e/org-evil/y`);
+    expect(servers.a.seen.map((s) => [s.path.split('?')[0], s.authorization])).toEqual([
       ['/org-a/redirect/302', 'Bearer bear-tok'],
       ['/org-evil/x', undefined],
       ['/org-a/redirect/302', 'Bearer bear-tok'],
@@ -128,17 +116,17 @@ describe('createFetch against real servers', () => {
   it('https → http carries nothing, even to a host that has a credential', async () => {
     const fetch = client(
       [
-        [hostKey(secure), { type: 'bearer', token: 'bear-tok' }],
-        [hostKey(a), { type: 'bearer', token: 'bear-tok' }],
+        [hostKey(servers.secure), { type: 'bearer', token: 'bear-tok' }],
+        [hostKey(servers.a), { type: 'bearer', token: 'bear-tok' }],
       ],
       { fetch: nodeFetch },
     );
-    a.seen.length = 0;
-    secure.seen.length = 0;
-    const res = await fetch(`${secure.origin}/redirect/302?to=${to(`${a.origin}/bearer/x`)}`);
-    expect(secure.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok']);
+    servers.a.seen.length = 0;
+    servers.secure.seen.length = 0;
+    const res = await fetch(`${servers.secure.origin}/redirect/302?to=${to(`${servers.a.origin}/bearer/x`)}`);
+    expect(servers.secure.seen.map((s) => s.authorization)).toEqual(['Bearer bear-tok']);
     expect(res.status).toBe(401);
-    expect(a.seen.map((s) => s.authorization)).toEqual([undefined]);
+    expect(servers.a.seen.map((s) => s.authorization)).toEqual([undefined]);
   });
 
   it('methods and bodies follow the fetch standard on 301, 302, 303, 307 and 308', async () => {
@@ -151,39 +139,39 @@ describe('createFetch against real servers', () => {
       [308, 'POST', 'payload'],
     ];
     for (const [code, method, body] of cases) {
-      a.seen.length = 0;
-      await fetch(`${a.origin}/redirect/${code}?to=/public/x`, { method: 'POST', body: 'payload', headers: { 'content-type': 'text/plain' } });
-      expect(a.seen.map((s) => [s.method, s.body])).toEqual([
+      servers.a.seen.length = 0;
+      await fetch(`${servers.a.origin}/redirect/${code}?to=/public/x`, { method: 'POST', body: 'payload', headers: { 'content-type': 'text/plain' } });
+      expect(servers.a.seen.map((s) => [s.method, s.body])).toEqual([
         ['POST', 'payload'],
         [method, body],
       ]);
     }
-    a.seen.length = 0;
-    await fetch(`${a.origin}/redirect/302?to=/public/x`, { method: 'PUT', body: 'payload' });
-    expect(a.seen.map((s) => [s.method, s.body])).toEqual([
+    servers.a.seen.length = 0;
+    await fetch(`${servers.a.origin}/redirect/302?to=/public/x`, { method: 'PUT', body: 'payload' });
+    expect(servers.a.seen.map((s) => [s.method, s.body])).toEqual([
       ['PUT', 'payload'],
       ['PUT', 'payload'],
     ]);
   });
 
   it('the caller’s own Authorization is kept on its origin, dropped on another, never replaced', async () => {
-    const fetch = client([[hostKey(a), { type: 'bearer', token: 'bear-tok' }]]);
-    a.seen.length = 0;
-    b.seen.length = 0;
-    await fetch(`${a.origin}/redirect/302?to=${to(`${b.origin}/public/x`)}`, { headers: { Authorization: 'Bearer mine' } });
-    expect(a.seen.map((s) => s.authorization)).toEqual(['Bearer mine']);
-    expect(b.seen.map((s) => s.authorization)).toEqual([undefined]);
+    const fetch = client([[hostKey(servers.a), { type: 'bearer', token: 'bear-tok' }]]);
+    servers.a.seen.length = 0;
+    servers.b.seen.length = 0;
+    await fetch(`${servers.a.origin}/redirect/302?to=${to(`${servers.b.origin}/public/x`)}`, { headers: { Authorization: 'Bearer mine' } });
+    expect(servers.a.seen.map((s) => s.authorization)).toEqual(['Bearer mine']);
+    expect(servers.b.seen.map((s) => s.authorization)).toEqual([undefined]);
   });
 
   it('maxRedirects is enforced with a typed error; redirect: manual returns the redirect', async () => {
     const fetch = client([], { maxRedirects: 2 });
-    const loop = `${a.origin}/redirect/302?to=${to(`/redirect/302?to=${to('/redirect/302?to=/public/x')}`)}`;
+    const loop = `${servers.a.origin}/redirect/302?to=${to(`/redirect/302?to=${to('/redirect/302?to=/public/x')}`)}`;
     await expect(fetch(loop)).rejects.toBeInstanceOf(TooManyRedirectsError);
-    const manual = await fetch(`${a.origin}/redirect/302?to=/public/x`, { redirect: 'manual' });
+    const manual = await fetch(`${servers.a.origin}/redirect/302?to=/public/x`, { redirect: 'manual' });
     expect(manual.status).toBe(302);
     expect(manual.headers.get('location')).toBe('/public/x');
-    await expect(fetch(`${a.origin}/redirect/302?to=/public/x`, { redirect: 'error' })).rejects.toBeInstanceOf(TypeError);
-    expect((await client([])(`${a.origin}/redirect/302?to=${to('/redirect/302?to=/public/x')}`)).status).toBe(200);
+    await expect(fetch(`${servers.a.origin}/redirect/302?to=/public/x`, { redirect: 'error' })).rejects.toBeInstanceOf(TypeError);
+    expect((await client([])(`${servers.a.origin}/redirect/302?to=${to('/redirect/302?to=/public/x')}`)).status).toBe(200);
   });
 
   it('a failed request throws an error with no secret in it', async () => {
