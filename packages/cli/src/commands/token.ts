@@ -31,7 +31,7 @@ export async function token(ctx: Context): Promise<number> {
   const { found, unchecked } = lookup;
   if (!found) {
     // A store that could not be asked may hold it: say so rather than "nothing stored".
-    const why = unchecked.map((u) => `${u.store.name}: ${u.error.message}`).join('; ');
+    const why = unchecked.map((u) => u.error.message).join('; ');
     throw new OperationError(why ? `no credential found for ${input}, and some stores could not be checked (${why})` : `no credential is stored for ${input}`);
   }
   const value = tokenOf(found.credential);
