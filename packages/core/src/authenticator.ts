@@ -3,10 +3,10 @@ import { ChainReader } from './chain-reader.js';
 import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import { applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
-import type { HeadersInput } from './headers.js';
+import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
 import { normalizeHostname } from './keys.js';
 import { candidateKeys } from './match.js';
-import { parseRequestUrl, type RequestUrl } from './request-url.js';
+import { parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
 import type { CredentialStore } from './store.js';
 
 export interface Authenticator {
@@ -129,6 +129,25 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }));
   }
 
+  /** The settled answer for a URL text that starts with an origin settled before (so canonical). */
+  function warmByText(text: string): Settled | undefined {
+    if (!reader.settled) return undefined;
+    const origin = textOrigin(text);
+    return origin === undefined ? undefined : origins.get(origin)?.settled;
+  }
+
+  /**
+   * A warm origin with a header credential or none: the decision depends on the origin alone,
+   * and the URL is not changed, so it is not parsed. Undefined: the URL must be parsed.
+   */
+  function unparsed<H extends HeadersInput>(settled: Settled, text: string, headers: H | undefined): DecoratedRequest<H> | undefined {
+    if (!settled.entry) return { url: text, headers: headers ?? ({} as H) };
+    const application = settled.entry.applied?.application;
+    if (application?.kind !== 'header') return undefined;
+    if (authorizationOf(headers) !== undefined) return { url: text, headers: headers as H };
+    return { url: text, headers: withAuthorization(headers, application.value) };
+  }
+
   async function find(url: string | URL): Promise<Lookup> {
     const target = parseRequestUrl(url);
     return (warm(target) ?? (await lookupFor(target))).lookup;
@@ -144,8 +163,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return applied(warm(target) ?? (await lookupFor(target)), target);
     },
     async decorate(request) {
+      const early = typeof request.url === 'string' ? warmByText(request.url) : undefined;
+      const quick = early && unparsed(early, request.url as string, request.headers);
+      if (quick) return quick;
       const target = parseRequestUrl(request.url);
-      const settled = warm(target) ?? (await lookupFor(target));
+      const settled = early ?? warm(target) ?? (await lookupFor(target));
       // The common case, a credential applied the same way to every request, awaits nothing.
       const fixed = settled.entry?.applied;
       const application = fixed ? fixed.application : (await applied(settled, target))?.application;

@@ -35,6 +35,22 @@ function sameAuthorityEnd(text: string, href: string): number {
 }
 
 /**
+ * The text's `scheme://authority` when it ends at / ? # or the end (not at a backslash), for
+ * looking up origins already seen in canonical form: a canonical origin followed by one of those
+ * delimiters is exactly what the WHATWG parser reads, whatever the rest of the URL holds.
+ */
+export function textOrigin(text: string): string | undefined {
+  const start = text.indexOf('://');
+  if (start < 0) return undefined;
+  for (let i = start + 3; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) return text.slice(0, i); // / ? #
+    if (c === 92) return undefined; // \
+  }
+  return text;
+}
+
+/**
  * Parses a request URL and refuses one whose scheme or authority the WHATWG parser reads
  * differently from the text (`https:///host`, `https://\host`, `https:host`, tabs or spaces in the
  * host): the credential would be chosen for one host and another parser might send it to another.
