@@ -6,12 +6,15 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One request as the server saw it. */
 export interface Seen {
   method: string;
   path: string;
   authorization: string | undefined;
+  /** The request body as text, when there was one. */
+  body?: string;
 }
 
 export interface TestServer {
@@ -56,12 +59,19 @@ export function selfSignedCert(): Tls {
  *   /basic/…   200 with the basic credential, else 401
  *   /t/<conda>/conda/…  200 with the right conda token in front of the path, else 401
  *   /public/…  200 always
- *   /redirect/<code>?to=<url>  a redirect to <url>
+ *   …/redirect/<code>?to=<url>  a redirect to <url> (after any path prefix, for path-scoped keys)
+ *   …/echo/<code>?to=<origin>  a redirect to <origin> + the request's own path (token and all), with
+ *      `echo/<code>` turned into `public`: a careless server echoing its path into Location
  *   /status/<code>  that status
  */
 export async function startServer(expect: Expect = {}, options: { https?: boolean } = {}): Promise<TestServer> {
   const seen: Seen[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => respond(req, res, Buffer.concat(chunks).toString('utf8')));
+  };
+  const respond = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const authorization = req.headers.authorization;
     // A conda token in front of the path: note whether it is right, then route the rest.
@@ -71,14 +81,23 @@ export async function startServer(expect: Expect = {}, options: { https?: boolea
       condaOk = Boolean(expect.conda) && decodeURIComponent(conda[1] ?? '') === expect.conda;
       url.pathname = conda[2] ?? '/';
     }
-    seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization });
+    seen.push({ method: req.method ?? 'GET', path: req.url ?? '/', authorization, ...(body ? { body } : {}) });
     const send = (status: number, body = '') => {
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(body || String(status));
     };
-    const [, first, second] = url.pathname.split('/');
-    if (first === 'redirect') {
-      res.writeHead(Number(second) || 302, { location: url.searchParams.get('to') ?? '/' });
+    const segments = url.pathname.split('/');
+    const [, first, second] = segments;
+    const redirect = segments.indexOf('redirect');
+    if (redirect > 0) {
+      res.writeHead(Number(segments[redirect + 1]) || 302, { location: url.searchParams.get('to') ?? '/' });
+      res.end();
+      return;
+    }
+    const echo = segments.indexOf('echo');
+    if (echo > 0) {
+      const path = (req.url ?? '/').replace(/\/echo\/\d+/, '/public');
+      res.writeHead(Number(segments[echo + 1]) || 302, { location: `${url.searchParams.get('to') ?? ''}${path}` });
       res.end();
       return;
     }
@@ -124,3 +143,27 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((r) => s.close(() => r()));
   return port;
 }
+
+export interface Servers {
+  a: TestServer;
+  b: TestServer;
+  /** https with the self-signed certificate of `selfSignedCert()`. */
+  secure: TestServer;
+}
+
+/** Two http servers and one https server, started before a file's tests and closed after them. */
+export function useServers(expect: Expect): Servers {
+  const servers = {} as Servers;
+  beforeAll(async () => {
+    servers.a = await startServer(expect);
+    servers.b = await startServer(expect);
+    servers.secure = await startServer(expect, { https: true });
+  });
+  afterAll(async () => {
+    await Promise.all([servers.a.close(), servers.b.close(), servers.secure.close()]);
+  });
+  return servers;
+}
+
+/** The port-scoped key of a loopback server, `127.0.0.1:<port>`. */
+export const hostKey = (server: TestServer): string => `127.0.0.1:${server.port}`;

@@ -1,223 +1,181 @@
-import type { StoreChain } from './chain.js';
+import { type Applied, applicationOf, checkStored, type S3Endpoint, type Step, steps } from './application.js';
+import { ChainReader } from './chain-reader.js';
+import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
-import { type Application, applyAt, authorityEnd, type HttpRequest, type RequestInput, safeApplicationOf } from './decorate.js';
-import { isUnavailable, type StoreUnavailableError } from './errors.js';
+import { applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
+import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
 import { normalizeHostname } from './keys.js';
-import { candidateKeys, hostBases, wildcardsFor } from './match.js';
+import { candidateKeys, hostBases } from './match.js';
+import { parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
 import type { CredentialStore } from './store.js';
-
-export interface Resolution {
-  key: string;
-  /** The name of the store the credential came from. */
-  store: string;
-  credential: Credential;
-}
 
 export interface Authenticator {
   /** The credential a request to this URL would carry, or undefined. */
   resolve(url: string | URL): Promise<Resolution | undefined>;
+  /** Like `resolve`, and also the stores that could not be checked (unavailable, locked). */
+  find(url: string | URL): Promise<Lookup>;
+  /** What a request to this URL gets, and from which key and store: the got hooks and fetch use it per hop. */
+  applicationFor(url: string | URL): Promise<Applied | undefined>;
   /** The request to send: headers or URL with the credential applied, or unchanged. */
-  decorate(request: RequestInput): Promise<HttpRequest>;
+  decorate<H extends HeadersInput = Record<string, string>>(request: RequestInput<H>): Promise<DecoratedRequest<H>>;
   /** Forgets every cached key and credential, so the next request reads the stores again. */
   clear(): void;
 }
 
 export interface AuthenticatorOptions {
+  /** A StoreChain, or a bare store (read as a chain of one). Unavailable stores are the chain's to report. */
   store: CredentialStore;
-  /** Called once per store that cannot be used (it is then treated as empty). */
-  onUnavailable?(store: CredentialStore, error: StoreUnavailableError): void;
+  /** S3 endpoints by bucket name. */
+  s3?: Record<string, S3Endpoint>;
 }
 
-interface Index {
-  /** key → position of the first store that holds it. */
-  owner: Map<string, number>;
-  /** `host` and `host:port` bases that have keys with a path: only those need the full path walk. */
-  pathBases: Set<string>;
-}
-
+/** A credential as the authenticator keeps it: checked once, applied from then on. */
 interface Entry {
   resolution: Resolution;
-  application?: Application;
+  /** For kinds without a step: the same for every request. */
+  applied?: Applied;
+  step?: Step;
+  /** The stored credential cannot be sent: thrown by every request that would use it. */
   error?: unknown;
 }
 
-type Match = { key: string; store: number };
-
-interface Origin {
-  matches: Match[] | null;
-  /** The credential for this origin once read; null when no key matched. */
-  entry?: Entry | null;
+interface Settled {
+  lookup: Lookup;
+  entry: Entry | undefined;
 }
 
-function isChain(store: CredentialStore): store is StoreChain {
-  const candidate = store as Partial<StoreChain>;
-  return Array.isArray(candidate.stores) && typeof candidate.reportUnavailable === 'function';
+/** Origins whose credential does not depend on the path: settled once per origin. */
+interface OriginRecord {
+  pending: Promise<Settled>;
+  settled?: Settled;
+}
+
+function entryOf(resolution: Resolution): Entry {
+  const entry: Entry = { resolution };
+  try {
+    checkStored(resolution.credential, resolution.key);
+  } catch (error) {
+    entry.error = error;
+    return entry;
+  }
+  entry.step = steps[resolution.credential.type];
+  if (!entry.step) entry.applied = { key: resolution.key, store: resolution.store, application: applicationOf(resolution.credential) };
+  return entry;
 }
 
 /**
- * Resolves and applies credentials with a per-process cache: each store is listed once, each
- * matched key is read once (hits and misses alike), and concurrent first lookups share one read.
+ * Resolves and applies credentials with a per-process cache: the chain's stores are read through
+ * a ChainReader (each `list` store listed once, each key read once, concurrent first lookups
+ * sharing one read), and a host without path keys is settled once per origin.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  // Told by shape, not class: the chain may come from another copy of this package.
-  const chain = isChain(options.store) ? options.store : undefined;
-  const stores = chain ? chain.stores : [options.store];
-  const reported = new Set<CredentialStore>();
-  const report = (store: CredentialStore, error: StoreUnavailableError) => {
-    chain?.reportUnavailable(store, error);
-    if (reported.has(store)) return;
-    reported.add(store);
-    options.onUnavailable?.(store, error);
-  };
+  const chain = StoreChain.of(options.store);
+  const s3 = options.s3 ?? {};
+  let reader = new ChainReader(chain);
+  let origins = new Map<string, OriginRecord>();
+  let entries = new WeakMap<Credential, Entry>();
 
-  let index: Promise<Index> | undefined;
-  let settledIndex: Index | undefined;
-  const entries = new Map<string, Promise<Entry | undefined>>();
-  const origins = new Map<string, Origin>();
-
-  async function loadIndex(): Promise<Index> {
-    const owner = new Map<string, number>();
-    const pathBases = new Set<string>();
-    const lists = await Promise.all(
-      stores.map(async (store) => {
-        try {
-          return await store.list();
-        } catch (error) {
-          if (!isUnavailable(error)) throw error;
-          report(store, error);
-          return [];
-        }
-      }),
-    );
-    lists.forEach((keys, position) => {
-      for (const key of keys) {
-        if (!owner.has(key)) owner.set(key, position);
-        const slash = key.indexOf('/');
-        if (slash > 0 && !key.startsWith('s3://')) pathBases.add(key.slice(0, slash));
-      }
-    });
-    settledIndex = { owner, pathBases };
-    return settledIndex;
+  function entryFor(resolution: Resolution): Entry {
+    let entry = entries.get(resolution.credential);
+    if (!entry) {
+      entry = entryOf(resolution);
+      entries.set(resolution.credential, entry);
+    }
+    return entry;
   }
 
-  function matches(idx: Index, keys: string[]): Match[] {
-    const out: Match[] = [];
-    for (const key of keys) {
-      const store = idx.owner.get(key);
-      if (store !== undefined) out.push({ key, store });
+  async function settle(keys: string[]): Promise<Settled> {
+    const lookup = await reader.lookup(keys);
+    return { lookup, entry: lookup.found && entryFor(lookup.found) };
+  }
+
+  /** The settled answer for a warm origin, without awaiting anything. */
+  function warm(target: RequestUrl): Settled | undefined {
+    return reader.settled ? origins.get(target.origin)?.settled : undefined;
+  }
+
+  async function lookupFor(target: RequestUrl): Promise<Settled> {
+    await reader.ready();
+    const { url } = target;
+    const byOrigin = url.protocol === 'https:' || url.protocol === 'http:';
+    if (!byOrigin || !reader.originOnly(hostBases(url))) return settle(candidateKeys(url));
+    let record = origins.get(target.origin);
+    if (!record) {
+      const own: OriginRecord = { pending: settle(candidateKeys(url)) };
+      own.pending.then(
+        (settled) => {
+          own.settled = settled;
+        },
+        // A failed read is retried by the next request.
+        () => origins.delete(target.origin),
+      );
+      origins.set(target.origin, own);
+      record = own;
     }
-    return out;
+    return record.pending;
+  }
+
+  function applied(settled: Settled, target: RequestUrl): Applied | Promise<Applied> | undefined {
+    const entry = settled.entry;
+    if (!entry) return undefined;
+    if (entry.error) throw entry.error;
+    if (entry.applied) return entry.applied;
+    const { resolution } = entry;
+    return (entry.step as Step)(resolution, { url: target.url, s3 }).then((application) => ({
+      key: resolution.key,
+      store: resolution.store,
+      application,
+    }));
+  }
+
+  /** The settled answer for a URL text that starts with an origin settled before (so canonical). */
+  function warmByText(text: string): Settled | undefined {
+    if (!reader.settled) return undefined;
+    const origin = textOrigin(text);
+    return origin === undefined ? undefined : origins.get(origin)?.settled;
   }
 
   /**
-   * What a `scheme://authority` prefix resolves to. Keys without a path depend on nothing else,
-   * so for hosts without path keys the result is cached per origin string and, once read, a
-   * request costs one scan of the authority and one Map lookup. `matches: null` marks origins
-   * whose host has path keys: those walk the path on every request.
+   * A warm origin with a header credential or none: the decision depends on the origin alone,
+   * and the URL is not changed, so it is not parsed. Undefined: the URL must be parsed.
    */
-  function originFor(idx: Index, origin: string): Origin {
-    let found = origins.get(origin);
-    if (!found) {
-      found = { matches: originMatches(idx, origin) };
-      origins.set(origin, found);
-    }
-    return found;
+  function unparsed<H extends HeadersInput>(settled: Settled, text: string, headers: H | undefined): DecoratedRequest<H> | undefined {
+    if (!settled.entry) return { url: text, headers: headers ?? ({} as H) };
+    const application = settled.entry.applied?.application;
+    if (application?.kind !== 'header') return undefined;
+    if (authorizationOf(headers) !== undefined) return { url: text, headers: headers as H };
+    return { url: text, headers: withAuthorization(headers, application.value) };
   }
 
-  function originMatches(idx: Index, origin: string): Match[] | null {
-    let u: URL;
-    try {
-      u = new URL(origin);
-    } catch {
-      return null;
-    }
-    if (u.protocol === 's3:') return null;
-    const bases = hostBases(u);
-    if (bases.some((base) => idx.pathBases.has(base))) return null;
-    return matches(idx, [...bases, ...wildcardsFor(normalizeHostname(u.hostname))]);
-  }
-
-  function entryFor(match: Match): Promise<Entry | undefined> {
-    const id = `${match.store}\u0000${match.key}`;
-    let pending = entries.get(id);
-    if (!pending) {
-      const store = stores[match.store] as CredentialStore;
-      pending = (async () => {
-        let credential: Credential | undefined;
-        try {
-          credential = await store.get(match.key);
-        } catch (error) {
-          if (!isUnavailable(error)) throw error;
-          report(store, error);
-        }
-        if (!credential) return undefined;
-        const entry: Entry = { resolution: { key: match.key, store: store.name, credential } };
-        if (credential.type !== 'oauth') {
-          try {
-            entry.application = safeApplicationOf(credential, match.key);
-          } catch (error) {
-            entry.error = error;
-          }
-        }
-        return entry;
-      })();
-      entries.set(id, pending);
-      // A failed read is retried by the next request.
-      pending.catch(() => entries.delete(id));
-    }
-    return pending;
-  }
-
-  async function firstEntry(list: Match[]): Promise<Entry | null> {
-    for (const match of list) {
-      const entry = await entryFor(match);
-      if (entry) return entry;
-    }
-    return null;
-  }
-
-  async function find(url: string, end: number): Promise<Entry | null> {
-    const idx = settledIndex ?? (await (index ??= loadIndex().catch((error) => {
-      index = undefined;
-      throw error;
-    })));
-    const origin = end < 0 ? undefined : originFor(idx, url.slice(0, end));
-    if (!origin || origin.matches === null) return firstEntry(matches(idx, candidateKeys(url)));
-    if (origin.entry === undefined) origin.entry = await firstEntry(origin.matches);
-    return origin.entry;
-  }
-
-  /** The settled entry for a URL of a warm origin without path keys; undefined when not known yet. */
-  function warm(url: string, end: number): Entry | null | undefined {
-    if (!settledIndex || end < 0) return undefined;
-    return origins.get(url.slice(0, end))?.entry;
-  }
-
-  function apply(request: RequestInput, url: string, end: number, entry: Entry | null): HttpRequest {
-    if (!entry) return { url, headers: request.headers ?? {} };
-    if (entry.error) throw entry.error;
-    const application = entry.application ?? safeApplicationOf(entry.resolution.credential, entry.resolution.key);
-    return applyAt(url, end, request.headers, application);
+  async function find(url: string | URL): Promise<Lookup> {
+    const target = parseRequestUrl(url);
+    return (warm(target) ?? (await lookupFor(target))).lookup;
   }
 
   return {
+    find,
     async resolve(url) {
-      const href = typeof url === 'string' ? url : url.href;
-      const end = authorityEnd(href);
-      const known = warm(href, end);
-      return (known === undefined ? await find(href, end) : known)?.resolution;
+      return (await find(url)).found;
+    },
+    async applicationFor(url) {
+      const target = parseRequestUrl(url);
+      return applied(warm(target) ?? (await lookupFor(target)), target);
     },
     async decorate(request) {
-      const url = typeof request.url === 'string' ? request.url : request.url.href;
-      const end = authorityEnd(url);
-      const known = warm(url, end);
-      return apply(request, url, end, known === undefined ? await find(url, end) : known);
+      const early = typeof request.url === 'string' ? warmByText(request.url) : undefined;
+      const quick = early && unparsed(early, request.url as string, request.headers);
+      if (quick) return quick;
+      const target = parseRequestUrl(request.url);
+      const settled = early ?? warm(target) ?? (await lookupFor(target));
+      // The common case, a credential applied the same way to every request, awaits nothing.
+      const fixed = settled.entry?.applied;
+      const application = fixed ? fixed.application : (await applied(settled, target))?.application;
+      return applyTo(target, request.headers, application) ?? unchanged(target, request.headers);
     },
     clear() {
-      index = undefined;
-      settledIndex = undefined;
-      entries.clear();
-      origins.clear();
+      reader = new ChainReader(chain);
+      origins = new Map();
+      entries = new WeakMap();
     },
   };
 }

@@ -41,8 +41,8 @@ describe('the store chain', () => {
     const b = new MemoryStore([['h', bearer('b')], ['g', bearer('g')]], 'b');
     const chain = new StoreChain([a, b]);
     expect(await chain.get('h')).toEqual(bearer('a'));
-    expect((await chain.find('g'))?.store).toBe(b);
-    expect(await chain.get('none')).toBeUndefined();
+    expect((await chain.find('g')).found?.store).toBe(b);
+    expect(await chain.find('none')).toEqual({ found: undefined, unchecked: [] });
   });
 
   it('set falls from an unavailable store to the next, and says so once', async () => {
@@ -84,7 +84,9 @@ describe('the store chain', () => {
       onUnavailable: (s) => seen.push(s.name),
     });
     expect(await chain.get('h')).toEqual(bearer('x'));
-    expect(await chain.entries()).toEqual([{ key: 'h', store: 'file', position: 1, shadowed: false }]);
+    const listing = await chain.entries();
+    expect(listing.entries).toEqual([{ key: 'h', store: chain.stores[1], shadowed: false }]);
+    expect(listing.unchecked.map((u) => [u.store, u.error.reason])).toEqual([[chain.stores[0], 'no-keychain']]);
     expect(seen).toEqual(['keychain']);
   });
 
@@ -93,23 +95,74 @@ describe('the store chain', () => {
     const b = new MemoryStore([['h', bearer('b')]], 'b');
     const n = new ReadOnly([['h', bearer('n')]], 'netrc');
     const chain = new StoreChain([a, b, n]);
-    expect(await chain.remove('h')).toEqual({ removedFrom: ['a', 'b'], readOnlyHolders: ['netrc'] });
+    expect(await chain.remove('h')).toEqual({ removedFrom: [a, b], readOnlyHolders: [n], unchecked: [] });
     expect(await a.get('h')).toBeUndefined();
     expect(await b.get('h')).toBeUndefined();
     expect(await chain.delete('h')).toBe(false);
   });
 
   it('list marks later copies of a key as shadowed', async () => {
-    const chain = new StoreChain([
-      new MemoryStore([['h', bearer('a')]], 'keychain'),
-      new MemoryStore([['h', bearer('b')], ['g', bearer('g')]], 'file'),
-    ]);
-    expect(await chain.entries()).toEqual([
-      { key: 'h', store: 'keychain', position: 0, shadowed: false },
-      { key: 'g', store: 'file', position: 1, shadowed: false },
-      { key: 'h', store: 'file', position: 1, shadowed: true },
+    const keychain = new MemoryStore([['h', bearer('a')]], 'keychain');
+    const file = new MemoryStore([['h', bearer('b')], ['g', bearer('g')]], 'file');
+    const chain = new StoreChain([keychain, file]);
+    expect((await chain.entries()).entries).toEqual([
+      { key: 'h', store: keychain, shadowed: false },
+      { key: 'g', store: file, shadowed: false },
+      { key: 'h', store: file, shadowed: true },
     ]);
     expect(await chain.list()).toEqual(['h', 'g']);
+  });
+});
+
+describe('what a read says when a store could not be checked', () => {
+  it('find tells "nothing stored" from "the keychain could not be checked"', async () => {
+    const down = new DownStore();
+    const file = new MemoryStore([], 'file');
+    expect(await new StoreChain([file]).find('h')).toEqual({ found: undefined, unchecked: [] });
+    const lookup = await new StoreChain([down, file]).find('h');
+    expect(lookup.found).toBeUndefined();
+    expect(lookup.unchecked).toEqual([{ store: down, error: down.err }]);
+  });
+
+  it('a credential found after an unavailable store comes with that store named', async () => {
+    const down = new DownStore();
+    const file = new MemoryStore([['h', bearer('f')]], 'file');
+    const lookup = await new StoreChain([down, file]).find('h');
+    expect(lookup.found).toEqual({ key: 'h', store: file, credential: bearer('f') });
+    expect(lookup.unchecked.map((u) => u.store)).toEqual([down]);
+  });
+
+  it('a locked store is reported as locked, never as empty', async () => {
+    const locked = new MemoryStore([['h', bearer('k')]], 'keychain');
+    locked.get = async () => {
+      throw new StoreUnavailableError('keychain', 'locked', 'the keyring is locked');
+    };
+    const lookup = await new StoreChain([locked]).find('h');
+    expect(lookup.found).toBeUndefined();
+    expect(lookup.unchecked[0]?.error.reason).toBe('locked');
+  });
+
+  it('a delete that could not reach a store says so', async () => {
+    const down = new DownStore();
+    const file = new MemoryStore([['h', bearer('f')]], 'file');
+    const report = await new StoreChain([down, file]).remove('h');
+    expect(report.removedFrom).toEqual([file]);
+    expect(report.unchecked.map((u) => u.store)).toEqual([down]);
+  });
+
+  it('two stores of the same name stay apart in listings and reports', async () => {
+    const first = new MemoryStore([['h', bearer('1')]], 'file');
+    const second = new MemoryStore([['h', bearer('2')]], 'file');
+    const chain = new StoreChain([first, second]);
+    expect((await chain.entries()).entries.map((e) => e.store)).toEqual([first, second]);
+    expect((await chain.remove('h')).removedFrom).toEqual([first, second]);
+  });
+
+  it('StoreChain.of wraps a bare store and keeps a chain as it is', () => {
+    const store = new MemoryStore([], 'file');
+    const chain = new StoreChain([store]);
+    expect(StoreChain.of(chain)).toBe(chain);
+    expect(StoreChain.of(store).stores).toEqual([store]);
   });
 });
 

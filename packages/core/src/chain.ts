@@ -11,32 +11,64 @@ export interface ChainEvents {
   passOverUnavailable?: boolean;
 }
 
-export interface ListedKey {
-  key: string;
-  store: string;
-  /** Which of the chain's stores holds it (names need not be unique). */
-  position: number;
-  /** An earlier store in the chain holds the same key, so this entry is never used. */
-  shadowed: boolean;
+/** A store that could not be checked (no keychain, locked, timed out), and why. */
+export interface Unchecked {
+  store: CredentialStore;
+  error: StoreUnavailableError;
 }
 
-export interface Found {
+/** One stored credential and where it came from. */
+export interface Resolution {
   key: string;
   store: CredentialStore;
   credential: Credential;
 }
 
+/**
+ * The answer to a read. Nothing stored is `found: undefined` with `unchecked` empty; a non-empty
+ * `unchecked` means those stores (all before the found one, if any) could not be asked.
+ */
+export interface Lookup {
+  found: Resolution | undefined;
+  unchecked: Unchecked[];
+}
+
+export interface ListedKey {
+  key: string;
+  store: CredentialStore;
+  /** An earlier store in the chain holds the same key, so this entry is never used. */
+  shadowed: boolean;
+}
+
+export interface Listing {
+  entries: ListedKey[];
+  /** Stores whose keys could not be listed. */
+  unchecked: Unchecked[];
+}
+
 export interface DeleteReport {
-  /** Names of the stores the key was removed from. */
-  removedFrom: string[];
-  /** Names of read-only stores that still hold the key. */
-  readOnlyHolders: string[];
+  removedFrom: CredentialStore[];
+  /** Read-only stores that still hold the key. */
+  readOnlyHolders: CredentialStore[];
+  /** Stores that could not be asked: they may still hold the key. */
+  unchecked: Unchecked[];
 }
 
 /**
+ * How a reader asks one store for one key: a pending read, or undefined when it knows without
+ * asking that the store does not hold the key (from the store's listing).
+ */
+export type ReadKey = (store: CredentialStore, key: string) => Promise<Credential | undefined> | undefined;
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: StoreUnavailableError };
+
+const readDirectly: ReadKey = (store, key) => store.get(key);
+
+/**
  * Stores in order of precedence, as rattler's: get from the first that has the key, set into the
- * first writable one that works, delete from all. An unavailable store is reported through
- * `events` and passed over; any other failure is thrown.
+ * first writable one that works, delete from all. The chain alone decides what an unavailable
+ * store means: it is reported through `events` once and passed over (or thrown, with
+ * `passOverUnavailable: false`), and every result names the stores that could not be checked.
  */
 export class StoreChain implements CredentialStore {
   readonly name = 'chain';
@@ -49,38 +81,55 @@ export class StoreChain implements CredentialStore {
     this.#events = events;
   }
 
-  /** Runs `op` on a store; an unavailable store is reported and gives `undefined`. */
-  async attempt<T>(store: CredentialStore, op: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: StoreUnavailableError }> {
+  /** The chain itself, or a chain of one for a bare store. */
+  static of(store: CredentialStore): StoreChain {
+    return store instanceof StoreChain ? store : new StoreChain([store]);
+  }
+
+  /** Runs `op` on a store; an unavailable store is reported and gives its error. */
+  async attempt<T>(store: CredentialStore, op: () => Promise<T>): Promise<Attempt<T>> {
     try {
       return { ok: true, value: await op() };
     } catch (error) {
       if (!isUnavailable(error) || this.#events.passOverUnavailable === false) throw error;
-      this.reportUnavailable(store, error);
+      if (!this.#reported.has(store)) {
+        this.#reported.add(store);
+        this.#events.onUnavailable?.(store, error);
+      }
       return { ok: false, error };
     }
   }
 
-  reportUnavailable(store: CredentialStore, error: StoreUnavailableError): void {
-    if (this.#reported.has(store)) return;
-    this.#reported.add(store);
-    this.#events.onUnavailable?.(store, error);
+  /**
+   * The rule of precedence, for every reader: keys in the order given (most specific first), and
+   * for each key the stores in chain order; the first store that has a key wins.
+   */
+  async first(keys: readonly string[], read: ReadKey = readDirectly): Promise<Lookup> {
+    const unchecked: Unchecked[] = [];
+    for (const key of keys) {
+      for (const store of this.stores) {
+        if (unchecked.some((u) => u.store === store)) continue;
+        const pending = read(store, key);
+        if (pending === undefined) continue;
+        const result = await this.attempt(store, () => pending);
+        if (!result.ok) unchecked.push({ store, error: result.error });
+        else if (result.value !== undefined) return { found: { key, store, credential: result.value }, unchecked };
+      }
+    }
+    return { found: undefined, unchecked };
   }
 
-  async find(key: string): Promise<Found | undefined> {
-    for (const store of this.stores) {
-      const result = await this.attempt(store, () => store.get(key));
-      if (result.ok && result.value !== undefined) return { key, store, credential: result.value };
-    }
-    return undefined;
+  find(key: string): Promise<Lookup> {
+    return this.first([key]);
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    return (await this.find(key))?.credential;
+    return (await this.find(key)).found?.credential;
   }
 
   /** Stores the credential and returns the store that took it. */
   async store(key: string, credential: Credential): Promise<CredentialStore> {
-    let skipped: { store: CredentialStore; error: StoreUnavailableError } | undefined;
+    let skipped: Unchecked | undefined;
     let readOnly: CredentialStore | undefined;
     for (const store of this.stores) {
       if (store.readOnly) {
@@ -115,15 +164,13 @@ export class StoreChain implements CredentialStore {
 
   /** Removes the key from every writable store that has it. */
   async remove(key: string): Promise<DeleteReport> {
-    const report: DeleteReport = { removedFrom: [], readOnlyHolders: [] };
+    const report: DeleteReport = { removedFrom: [], readOnlyHolders: [], unchecked: [] };
     for (const store of this.stores) {
-      if (store.readOnly) {
-        const listed = await this.attempt(store, () => store.list());
-        if (listed.ok && listed.value.includes(key)) report.readOnlyHolders.push(store.name);
-        continue;
-      }
-      const result = await this.attempt(store, () => store.delete(key));
-      if (result.ok && result.value) report.removedFrom.push(store.name);
+      const result = store.readOnly
+        ? await this.attempt(store, async () => (await store.get(key)) !== undefined)
+        : await this.attempt(store, () => store.delete(key));
+      if (!result.ok) report.unchecked.push({ store, error: result.error });
+      else if (result.value) (store.readOnly ? report.readOnlyHolders : report.removedFrom).push(store);
     }
     return report;
   }
@@ -133,21 +180,22 @@ export class StoreChain implements CredentialStore {
   }
 
   /** Every key with its store, in precedence order; later copies of a key are `shadowed`. */
-  async entries(): Promise<ListedKey[]> {
+  async entries(): Promise<Listing> {
     const seen = new Set<string>();
-    const out: ListedKey[] = [];
-    for (const [position, store] of this.stores.entries()) {
+    const listing: Listing = { entries: [], unchecked: [] };
+    for (const store of this.stores) {
       const result = await this.attempt(store, () => store.list());
-      if (!result.ok) continue;
-      for (const key of [...result.value].sort()) {
-        out.push({ key, store: store.name, position, shadowed: seen.has(key) });
+      if (!result.ok) {
+        listing.unchecked.push({ store, error: result.error });
+        continue;
       }
+      for (const key of [...result.value].sort()) listing.entries.push({ key, store, shadowed: seen.has(key) });
       for (const key of result.value) seen.add(key);
     }
-    return out;
+    return listing;
   }
 
   async list(): Promise<string[]> {
-    return [...new Set((await this.entries()).map((e) => e.key))];
+    return [...new Set((await this.entries()).entries.map((e) => e.key))];
   }
 }

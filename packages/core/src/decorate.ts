@@ -1,105 +1,75 @@
-import { type Credential, isExpired, validateCredential } from './credential.js';
-import { InvalidCredentialError } from './errors.js';
+import { type Application, applicationOf, checkStored } from './application.js';
+import type { Credential } from './credential.js';
+import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
+import { parseRequestUrl, type RequestUrl } from './request-url.js';
 
-export type HeaderValue = string | string[] | number | undefined;
-export type Headers = Record<string, HeaderValue>;
-
-export interface HttpRequest {
-  url: string;
-  headers: Headers;
-}
-
-export interface RequestInput {
+export interface RequestInput<H extends HeadersInput = HeadersInput> {
   url: string | URL;
-  headers?: Headers | undefined;
+  headers?: H | undefined;
 }
 
-/** How a credential is applied, computed once per credential and reused for every request. */
-export type Application =
-  | { kind: 'header'; value: string }
-  | { kind: 'path'; segment: string }
-  | { kind: 'none' };
-
-export function applicationOf(credential: Credential, nowSeconds = Date.now() / 1000): Application {
-  switch (credential.type) {
-    case 'bearer':
-      return { kind: 'header', value: `Bearer ${credential.token}` };
-    case 'basic':
-      return {
-        kind: 'header',
-        value: `Basic ${Buffer.from(`${credential.username}:${credential.password}`, 'utf8').toString('base64')}`,
-      };
-    case 'oauth':
-      return isExpired(credential, nowSeconds) ? { kind: 'none' } : { kind: 'header', value: `Bearer ${credential.accessToken}` };
-    case 'conda-token':
-      return { kind: 'path', segment: `/t/${encodeURIComponent(credential.token)}` };
-    default:
-      // s3 needs request signing and unknown credentials are not ours to interpret.
-      return { kind: 'none' };
-  }
-}
-
-/** Checks a stored credential before it goes on the wire: another tool may have written it. */
-export function safeApplicationOf(credential: Credential, key: string): Application {
-  try {
-    validateCredential(credential);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : 'it is malformed';
-    throw new InvalidCredentialError(`the credential stored for ${key} cannot be sent: ${reason}`);
-  }
-  return applicationOf(credential);
-}
-
-/** Index of the end of `scheme://authority`, or -1 when the string has no authority. */
-export function authorityEnd(url: string): number {
-  const start = url.indexOf('://');
-  if (start < 0) return -1;
-  for (let i = start + 3; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    if (c === 47 || c === 63 || c === 35 || c === 92) return i; // / ? # \
-  }
-  return url.length;
-}
-
-export function hasAuthorization(headers: Headers | undefined): boolean {
-  if (!headers) return false;
-  for (const name in headers) {
-    if (headers[name] !== undefined && name.length === 13 && name.toLowerCase() === 'authorization') return true;
-  }
-  return false;
-}
-
-/** True when the URL carries user:password or a conda token already. */
-export function urlHasCredentials(url: string): boolean {
-  return credentialsInUrl(url, authorityEnd(url));
-}
-
-function credentialsInUrl(url: string, end: number): boolean {
-  return end >= 0 && (url.lastIndexOf('@', end) > url.indexOf('://') || url.startsWith('/t/', end));
+/** The request to send: the parsed URL's href, and headers of the kind that came in. */
+export interface DecoratedRequest<H extends HeadersInput = Record<string, string>> {
+  url: string;
+  headers: H;
 }
 
 /**
- * Applies a precomputed application to a request. A request that already carries credentials
- * (an Authorization header, user:password or /t/<token>/ in its URL) is returned unchanged.
+ * Whether an application may touch this request. The caller's own credentials win: a request
+ * with an Authorization header or user:password in its URL is left alone, and one whose path
+ * already starts with `/t/<token>/` takes no second conda token (a header credential still goes).
  */
-export function applyTo(request: RequestInput, application: Application): HttpRequest {
-  const url = typeof request.url === 'string' ? request.url : request.url.href;
-  return applyAt(url, authorityEnd(url), request.headers, application);
+function applies(target: RequestUrl, headers: HeadersInput | undefined, application: Application): boolean {
+  if (application.kind === 'none' || target.userinfo || authorizationOf(headers) !== undefined) return false;
+  const { origin } = target;
+  if (application.kind === 'url') return origin.startsWith('s3:');
+  if (!origin.startsWith('https:') && !origin.startsWith('http:')) return false;
+  return application.kind !== 'path' || !hasCondaSegment(target.url.href, origin.length);
 }
 
-/** applyTo for a URL whose authority end is known already (the authenticator's hot path). */
-export function applyAt(url: string, end: number, headers: Headers | undefined, application: Application): HttpRequest {
-  if (application.kind === 'none' || end < 0 || hasAuthorization(headers) || credentialsInUrl(url, end)) {
-    return { url, headers: headers ?? {} };
-  }
-  if (application.kind === 'header') {
-    return { url, headers: headers ? { ...headers, authorization: application.value } : { authorization: application.value } };
-  }
-  const rest = url.slice(end);
-  return { url: url.slice(0, end) + application.segment + (rest.startsWith('/') ? rest : `/${rest}`), headers: headers ?? {} };
+/** The path (which starts at `at`) begins with `/t/<something>`. */
+function hasCondaSegment(href: string, at: number): boolean {
+  return href.startsWith('/t/', at) && at + 3 < href.length && !'/?#'.includes(href.charAt(at + 3));
 }
 
-/** Decorates one request with one credential. */
-export function decorate(request: RequestInput, credential: Credential, key = 'this host'): HttpRequest {
-  return applyTo(request, safeApplicationOf(credential, key));
+/**
+ * The request with the application applied, or undefined when nothing was added. A conda
+ * segment is spliced into the parsed URL right after its authority, which stays as it was.
+ */
+export function applyTo<H extends HeadersInput>(
+  target: RequestUrl,
+  headers: H | undefined,
+  application: Application | undefined,
+): DecoratedRequest<H> | undefined {
+  if (!application || !applies(target, headers, application)) return undefined;
+  switch (application.kind) {
+    case 'header':
+      return { url: target.url.href, headers: withAuthorization(headers, application.value) };
+    case 'path': {
+      // Without userinfo the href starts with exactly `scheme://host[:port]`, then the path.
+      const href = target.url.href;
+      const at = target.origin.length;
+      return { url: href.slice(0, at) + application.segment + href.slice(at), headers: headers ?? ({} as H) };
+    }
+    case 'url':
+      return { url: application.url, headers: headers ?? ({} as H) };
+    default:
+      return undefined;
+  }
+}
+
+/** The request unchanged, in the shape `decorate()` returns. */
+export function unchanged<H extends HeadersInput>(target: RequestUrl, headers: H | undefined): DecoratedRequest<H> {
+  return { url: target.url.href, headers: headers ?? ({} as H) };
+}
+
+/** Decorates one request with one credential (kinds that need no per-request step). */
+export function decorate<H extends HeadersInput = Record<string, string>>(
+  request: RequestInput<H>,
+  credential: Credential,
+  key = 'this host',
+): DecoratedRequest<H> {
+  const target = parseRequestUrl(request.url);
+  checkStored(credential, key);
+  return applyTo(target, request.headers, applicationOf(credential)) ?? unchanged(target, request.headers);
 }

@@ -14,7 +14,9 @@ export type AuthErrorCode =
   | 'NOT_FOUND'
   | 'S3_FAILED'
   | 'OAUTH_EXPIRED'
-  | 'OAUTH_FAILED';
+  | 'OAUTH_FAILED'
+  | 'INVALID_URL'
+  | 'TOO_MANY_REDIRECTS';
 
 export class AuthError extends Error {
   readonly code: AuthErrorCode;
@@ -127,6 +129,8 @@ const CODES = new Set<string>([
   'S3_FAILED',
   'OAUTH_EXPIRED',
   'OAUTH_FAILED',
+  'INVALID_URL',
+  'TOO_MANY_REDIRECTS',
 ]);
 
 /**
@@ -210,5 +214,25 @@ export class OAuthError extends AuthError {
     super(reason === 'expired' ? 'OAUTH_EXPIRED' : 'OAUTH_FAILED', message, { cause: options.cause });
     this.reason = reason;
     this.oauthError = options.oauthError;
+  }
+}
+
+/**
+ * A request URL that does not survive WHATWG parsing unchanged in scheme and authority
+ * (`https:///host`, `https://\\host`, `https:host`): another parser would send it elsewhere.
+ * The message shows the URL redacted by the caller.
+ */
+export class InvalidUrlError extends AuthError {
+  constructor(message: string) {
+    super('INVALID_URL', message);
+  }
+}
+
+/** A chain of redirects longer than the caller allowed. */
+export class TooManyRedirectsError extends AuthError {
+  readonly maxRedirects: number;
+  constructor(maxRedirects: number) {
+    super('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects; giving up`);
+    this.maxRedirects = maxRedirects;
   }
 }

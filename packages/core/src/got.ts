@@ -1,75 +1,50 @@
 import type { BeforeErrorHook, BeforeRedirectHook, BeforeRequestHook, RequestError } from 'got';
 import type { Authenticator } from './authenticator.js';
-import { redactText, redactUrl } from './redact.js';
+import { createHopState, decideHop, type HopState } from './hop.js';
+import { REDACTED, redactText, redactUrl } from './redact.js';
 
 /**
  * Hooks for `got.extend(authHooks(authenticator))`.
  *
- * got runs `beforeRequest` again for every redirect hop, with the headers of the previous hop,
- * and it keeps Authorization when only the scheme changes. So each hop remembers what it added
- * and for which origin (scheme, host, port): a hop to another origin first loses what was added
- * for the old one, then gets what belongs to its own; after an https → http redirect nothing is
- * added at all.
+ * got runs `beforeRequest` again for every redirect hop, with the headers of the hop before, and
+ * keeps Authorization when only the scheme changes. Each hop is handed to `decideHop`, which takes
+ * off what earlier hops added and decides this one from its own URL. Errors got throws are
+ * replaced by copies that carry only redacted data.
  */
 
-interface AddedFor {
-  origin: string;
-  header?: string;
-  segment?: string;
+interface GotHop {
+  state: HopState;
+  /** The URL of the hop before, from `beforeRedirect`. */
+  from?: string;
 }
-
-interface HopState {
-  added?: AddedFor;
-  downgraded: boolean;
-  secrets: Set<string>;
-}
-
-const KEY = 'authHopState';
 
 /** The part of got's options the hooks use (got's hook types differ between its versions). */
 interface HopOptions {
   url?: string | URL | undefined;
   headers: Record<string, string | string[] | undefined>;
   context: Record<string, unknown>;
-  username?: string;
-  password?: string;
+  method?: string;
 }
 
-// got copies `context` from hop to hop and may print it, so the context holds only an empty
-// handle and the state, which holds secrets, lives here.
-const states = new WeakMap<object, HopState>();
+const KEY = 'authHopState';
 
-function stateOf(options: HopOptions): HopState {
+// got copies `context` from hop to hop and may print it, so the context holds only an empty
+// handle, and the state, which holds secrets, lives here.
+const hops = new WeakMap<object, GotHop>();
+
+function hopOf(options: HopOptions): GotHop {
   const context = options.context;
   let handle = context[KEY] as object | undefined;
   if (!handle) {
     handle = Object.freeze({});
     context[KEY] = handle;
   }
-  let state = states.get(handle);
-  if (!state) {
-    state = { downgraded: false, secrets: new Set() };
-    states.set(handle, state);
+  let hop = hops.get(handle);
+  if (!hop) {
+    hop = { state: createHopState() };
+    hops.set(handle, hop);
   }
-  return state;
-}
-
-const originOf = (url: URL) => `${url.protocol}//${url.host}`;
-
-function asUrl(options: HopOptions): URL | undefined {
-  const { url } = options;
-  if (url === undefined) return undefined;
-  return typeof url === 'string' ? new URL(url) : url;
-}
-
-/** Takes back what was added for another origin. */
-function strip(options: HopOptions, url: URL, added: AddedFor): void {
-  if (added.header !== undefined && options.headers.authorization === added.header) delete options.headers.authorization;
-  if (added.segment && (url.pathname === added.segment || url.pathname.startsWith(`${added.segment}/`))) {
-    const next = new URL(url.href);
-    next.pathname = url.pathname.slice(added.segment.length) || '/';
-    options.url = next;
-  }
+  return hop;
 }
 
 export interface AuthHooks {
@@ -80,65 +55,76 @@ export interface AuthHooks {
   };
 }
 
+function redactedHeaders(headers: Record<string, unknown> | undefined, secrets: Iterable<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization' || lower === 'proxy-authorization' || lower === 'cookie' || lower === 'set-cookie') out[name] = REDACTED;
+    else if (Array.isArray(value)) out[name] = value.map((v) => redactText(String(v), secrets));
+    else out[name] = value === undefined ? undefined : redactText(String(value), secrets);
+  }
+  return out;
+}
+
+const redactedOrUndefined = (url: unknown) => (url === undefined || url === null ? undefined : redactUrl(String(url)));
+
+interface GotResponseLike {
+  statusCode?: number;
+  statusMessage?: string;
+  headers?: Record<string, unknown>;
+  url?: string;
+  requestUrl?: URL | string;
+  redirectUrls?: (URL | string)[];
+  body?: unknown;
+  ok?: boolean;
+  retryCount?: number;
+  timings?: unknown;
+}
+
+/** A copy of got's error of the same class, holding only data that is safe to print. */
+function scrubbed(error: RequestError, secrets: Set<string>): RequestError {
+  const options = (error.options ?? {}) as unknown as HopOptions;
+  const clean = Object.create(Object.getPrototypeOf(error)) as Record<string, unknown>;
+  clean.name = error.name;
+  clean.code = error.code;
+  clean.message = redactText(error.message, secrets);
+  clean.stack = redactText(error.stack ?? '', secrets);
+  clean.timings = error.timings;
+  clean.options = { method: options.method, url: redactedOrUndefined(options.url), headers: redactedHeaders(options.headers, secrets) };
+  const response = error.response as GotResponseLike | undefined;
+  if (response) {
+    const body = typeof response.body === 'string' || Buffer.isBuffer(response.body) ? redactText(String(response.body), secrets) : undefined;
+    clean.response = {
+      statusCode: response.statusCode,
+      statusMessage: response.statusMessage,
+      ok: response.ok,
+      retryCount: response.retryCount,
+      headers: redactedHeaders(response.headers, secrets),
+      url: redactedOrUndefined(response.url),
+      requestUrl: redactedOrUndefined(response.requestUrl),
+      redirectUrls: (response.redirectUrls ?? []).map((u) => redactUrl(String(u))),
+      body,
+    };
+  }
+  return clean as unknown as RequestError;
+}
+
 export function authHooks(authenticator: Authenticator): AuthHooks {
   const beforeRequest = async (options: HopOptions): Promise<void> => {
-    const state = stateOf(options);
-    let url = asUrl(options);
-    if (!url) return;
-    const origin = originOf(url);
-    if (state.added && state.added.origin !== origin) {
-      strip(options, url, state.added);
-      state.added = undefined;
-      url = asUrl(options) as URL;
-    }
-    if (state.downgraded) return;
-    if (options.username || options.password) return; // the caller's own credentials
-    if (options.headers.authorization !== undefined && options.headers.authorization !== state.added?.header) return;
-
-    const decorated = await authenticator.decorate({ url: url.href, headers: {} });
-    const header = decorated.headers.authorization;
-    const added: AddedFor = { origin };
-    if (typeof header === 'string') {
-      options.headers.authorization = header;
-      added.header = header;
-      state.secrets.add(header.slice(header.indexOf(' ') + 1));
-    }
-    if (decorated.url !== url.href) {
-      const next = new URL(decorated.url);
-      added.segment = next.pathname.slice(0, next.pathname.length - url.pathname.length) || undefined;
-      if (added.segment) state.secrets.add(decodeURIComponent(added.segment.slice(3)));
-      options.url = next;
-    }
-    state.added = added;
+    const hop = hopOf(options);
+    if (options.url === undefined) return;
+    const next = await decideHop(authenticator, hop.state, { url: options.url, headers: options.headers, from: hop.from });
+    options.headers = next.headers;
+    if (next.url !== String(options.url)) options.url = new URL(next.url);
   };
 
   const beforeRedirect = (options: HopOptions, response: { url: string }): void => {
-    const state = stateOf(options);
-    const next = asUrl(options);
-    // Once a chain of redirects has left https for http, it never carries credentials again.
-    if (new URL(response.url).protocol === 'https:' && next?.protocol === 'http:') {
-      state.downgraded = true;
-      if (state.added) strip(options, next, state.added);
-      state.added = undefined;
-    }
+    hopOf(options).from = response.url;
   };
 
-  const beforeError: BeforeErrorHook = (error: RequestError) => {
-    const state = error.options ? stateOf(error.options as unknown as HopOptions) : undefined;
-    const secrets = state?.secrets ?? [];
-    error.message = redactText(error.message, secrets);
-    if (error.stack) error.stack = redactText(error.stack, secrets);
-    // got's errors carry their options (URL, headers) as enumerable data: show a redacted summary
-    // instead wherever an error is serialized or inspected.
-    const url = error.options?.url ? redactUrl(error.options.url) : undefined;
-    const summary = () => ({ name: error.name, code: error.code, message: error.message, url });
-    Object.defineProperty(error, 'toJSON', { value: summary, enumerable: false, configurable: true });
-    Object.defineProperty(error, Symbol.for('nodejs.util.inspect.custom'), {
-      value: () => `${error.stack ?? error.message}\n${JSON.stringify({ code: error.code, url })}`,
-      enumerable: false,
-      configurable: true,
-    });
-    return error;
+  const beforeError = (error: RequestError): RequestError => {
+    const secrets = error.options ? hopOf(error.options as unknown as HopOptions).state.secrets : new Set<string>();
+    return scrubbed(error, secrets);
   };
 
   return {

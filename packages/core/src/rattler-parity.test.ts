@@ -251,7 +251,7 @@ describe('rattler_networking storage.rs: which stored key a URL uses (get_by_url
     const second = new MemoryStore([['example.com', bearer('older')], ['other.com', bearer('o')]], 'file');
     const chain = new StoreChain([first, second]);
     expect(await first.list()).toEqual(['example.com']);
-    const entries = (await chain.entries()).map(({ key, store, shadowed }) => ({ key, store, shadowed }));
+    const entries = (await chain.entries()).entries.map(({ key, store, shadowed }) => ({ key, store: store.name, shadowed }));
     expect(entries).toEqual(
       expect.arrayContaining([
         { key: 'example.com', store: 'keychain', shadowed: false },

@@ -8,6 +8,12 @@ export interface CredentialStore {
   readonly readOnly?: boolean;
   /** Where the data is, for messages (a file path, a service name). Never a secret. */
   readonly location?: string;
+  /**
+   * How readers find a URL's credential in this store. `list` (the default): one `list()`, then
+   * `get()` only for keys it returned. `probe`: `get()` each candidate key, for stores whose
+   * `list()` costs more than a few reads (the keychain's reads every secret of its service).
+   */
+  readonly lookup?: 'list' | 'probe';
   get(key: string): Promise<Credential | undefined>;
   /** Read-only stores throw ReadOnlyStoreError. */
   set(key: string, credential: Credential): Promise<void>;

@@ -12,13 +12,13 @@ export interface ListedEntry {
 
 export async function list(ctx: Context): Promise<number> {
   const chain = await ctx.stores();
-  const entries = await chain.entries();
+  const { entries } = await chain.entries();
   const rows: ListedEntry[] = await Promise.all(
-    entries.map(async ({ key, store, position, shadowed }) => {
+    entries.map(async ({ key, store, shadowed }) => {
       // The type lives inside the secret: read it, keep only the type and a basic username.
-      const credential = await chain.stores[position]?.get(key);
+      const credential = await store.get(key);
       const username = credential && usernameOf(credential);
-      return { key, type: credential?.type ?? 'unknown', store, shadowed, ...(username !== undefined ? { username } : {}) };
+      return { key, type: credential?.type ?? 'unknown', store: store.name, shadowed, ...(username !== undefined ? { username } : {}) };
     }),
   );
 

@@ -103,7 +103,7 @@ export async function login(ctx: Context): Promise<number> {
   }
 
   const chain = await ctx.stores();
-  const before = await chain.find(key);
+  const before = (await chain.find(key)).found;
   const store = await chain.store(key, credential);
   if (before?.store === store) {
     const change = before.credential.type === credential.type ? '' : ` with ${some(credential.type)}`;

@@ -10,7 +10,7 @@ export async function logout(ctx: Context): Promise<number> {
   const chain = await ctx.stores();
   if (ctx.args.all) {
     if (host) throw new UsageError('give a host or --all, not both');
-    const writable = (await chain.entries()).filter((e) => !chain.stores[e.position]?.readOnly);
+    const writable = (await chain.entries()).entries.filter((e) => !e.store.readOnly);
     const keys = [...new Set(writable.map((e) => e.key))];
     if (keys.length && !(await confirmed(ctx, keys.length))) {
       say(ctx.io, 'Nothing was removed.');
@@ -35,11 +35,8 @@ export async function logout(ctx: Context): Promise<number> {
   for (const k of keys) {
     await revokeStored(ctx.io, chain, k);
     const report = await chain.remove(k);
-    for (const store of report.removedFrom) removed.push(`${k} from ${store}`);
-    for (const name of report.readOnlyHolders) {
-      const store = chain.stores.find((s) => s.name === name);
-      readOnly.add(store ? where(store) : name);
-    }
+    for (const store of report.removedFrom) removed.push(`${k} from ${store.name}`);
+    for (const store of report.readOnlyHolders) readOnly.add(where(store));
   }
   for (const holder of readOnly) warn(ctx.io, `${key} is also in ${holder}, which is read-only: edit it to remove it`);
   if (removed.length === 0) throw new OperationError(`no credentials were stored for ${key}`);

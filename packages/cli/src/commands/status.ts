@@ -8,11 +8,16 @@ import {
   redactText,
   redactUrl,
   secretValues,
-  urlHasCredentials,
+  parseRequestUrl,
 } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { data, say } from '../io.js';
 import { type Context, str } from './context.js';
+
+/** user:password or a leading /t/<token>/ in the URL itself: then that is what is sent. */
+function carriesCredentials(url: URL): boolean {
+  return parseRequestUrl(url).userinfo || /^\/t\/[^/?#]+/.test(url.pathname);
+}
 
 /** Which credential went out: a stored one, the one written into the URL itself, or none. */
 export type Sent = 'stored' | 'url' | 'none';
@@ -114,14 +119,14 @@ export async function status(ctx: Context): Promise<number> {
   const timeoutMs = timeoutOf(ctx);
   const authenticator = createAuthenticator({ store: await ctx.stores() });
   // A URL that carries user:password or /t/<token>/ is sent as it is: no stored credential goes.
-  const inUrl = urlHasCredentials(url.href);
+  const inUrl = carriesCredentials(url);
   const found: Resolution | undefined = inUrl ? undefined : await authenticator.resolve(url);
   const result = await probe(authenticator, url, timeoutMs, found ? secretValues(found.credential) : []);
   const report: StatusReport = {
     url: redactUrl(url),
     finalUrl: result.finalUrl,
     key: found?.key ?? null,
-    store: found?.store ?? null,
+    store: found?.store.name ?? null,
     type: found?.credential.type ?? null,
     sent: inUrl ? 'url' : found ? 'stored' : 'none',
     status: result.status,
@@ -147,7 +152,7 @@ export async function verifyBeforeLogin(ctx: Context, input: string, key: string
   const against = str(ctx.args['verify-url']);
   const url = against === undefined ? parseUrl(input.startsWith('*.') ? input.slice(2) : input, '<host>') : parseUrl(against, '--verify-url');
   // A URL with credentials of its own is sent as it is: the new credential would not be checked.
-  if (urlHasCredentials(url.href)) throw new UsageError(`${against === undefined ? '<host>' : '--verify-url'} carries credentials of its own: give a URL without them`);
+  if (carriesCredentials(url)) throw new UsageError(`${against === undefined ? '<host>' : '--verify-url'} carries credentials of its own: give a URL without them`);
   const authenticator = createAuthenticator({ store: new MemoryStore([[key, credential]]) });
   if (!(await authenticator.resolve(url))) {
     throw new UsageError(`--verify needs a URL that ${key} applies to${against ? '' : ': give one with --verify-url'}`);

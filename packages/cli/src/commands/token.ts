@@ -1,4 +1,4 @@
-import { type Credential, createAuthenticator, hasScheme, keyFromInput, tokenOf } from '@auth/core';
+import { createAuthenticator, hasScheme, keyFromInput, type Lookup, tokenOf } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { data } from '../io.js';
 import { type Context, str } from './context.js';
@@ -16,9 +16,9 @@ export async function token(ctx: Context): Promise<number> {
   if (!input) throw new UsageError('say which host or URL');
   const chain = await ctx.stores();
   const t = target(input);
-  let found: { key: string; credential: Credential } | undefined;
+  let lookup: Lookup;
   if ('key' in t) {
-    found = await chain.find(t.key);
+    lookup = await chain.find(t.key);
   } else {
     let url: URL;
     try {
@@ -26,17 +26,19 @@ export async function token(ctx: Context): Promise<number> {
     } catch {
       throw new UsageError(`"${input}" is not a valid URL`);
     }
-    found = await createAuthenticator({ store: chain }).resolve(url);
+    lookup = await createAuthenticator({ store: chain }).find(url);
   }
+  const { found, unchecked } = lookup;
   if (!found) {
-    ctx.reportUnavailable();
-    throw new OperationError(`no credential is stored for ${input}`);
+    // A store that could not be asked may hold it: say so rather than "nothing stored".
+    const why = unchecked.map((u) => u.error.message).join('; ');
+    throw new OperationError(why ? `no credential found for ${input}, and some stores could not be checked (${why})` : `no credential is stored for ${input}`);
   }
   const { freshFromChain } = await import('../oauth/fresh.js');
-  found = { key: found.key, credential: await freshFromChain(ctx.io, chain, found.key, found.credential) };
-  const value = tokenOf(found.credential);
+  const credential = await freshFromChain(ctx.io, chain, found.key, found.credential);
+  const value = tokenOf(credential);
   if (value === undefined) {
-    const why = found.credential.type === 'oauth' ? 'its OAuth token has expired' : `it is a ${found.credential.type} credential, not a token`;
+    const why = credential.type === 'oauth' ? 'its OAuth token has expired' : `it is a ${credential.type} credential, not a token`;
     throw new OperationError(`the credential for ${found.key} has no token to print: ${why}`);
   }
   data(ctx.io, value);

@@ -8,7 +8,7 @@ import { where } from '../stores.js';
  */
 export async function freshFromChain(io: Io, chain: StoreChain, key: string, credential: Credential): Promise<Credential> {
   if (credential.type !== 'oauth') return credential;
-  const found = await chain.find(key);
+  const { found } = await chain.find(key);
   if (!found) return credential;
   return freshCredential(found, {
     onStoreError: (_error, { store }) => warn(io, `the refreshed OAuth token for ${key} could not be saved in ${where(store)}; log in again if it stops working`),
