@@ -169,7 +169,7 @@ describe('presignS3', () => {
     ['an ftp endpoint', { endpointUrl: 'ftp://host' }, 'http or https'],
     ['an endpoint with credentials', { endpointUrl: `https://u:${encodeURIComponent(SECRET)}@host` }, 'user name or password'],
     ['an unparsable endpoint holding a password', { endpointUrl: `https://u:${SECRET}@host` }, 'not a URL'],
-    ['a secret with a newline', { credentials: { accessKeyId: 'AKID', secretAccessKey: `${SECRET}\n` } }, 'control character'],
+    ['a secret with a newline', { credentials: { accessKeyId: 'AKID', secretAccessKey: `${SECRET}\n` } }, 'printable ASCII'],
     ['an invalid date', { now: new Date(Number.NaN) }, 'signing time'],
   ])('refuses %s with a typed error that holds no secret', (_what, over, words) => {
     let caught: unknown;

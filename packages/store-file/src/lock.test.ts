@@ -146,12 +146,13 @@ describe('the lock', () => {
     expectReportedStored(path, [a, c]);
   }, 60_000);
 
+  // Limits wide enough that a loaded machine (timers late by hundreds of ms) cannot fake a stopped heartbeat.
   it('a holder on another machine that keeps its heartbeat keeps its lock', async () => {
     const dir = tmp();
     const lockPath = join(dir, 'credentials.json.lock');
-    const held = await acquireLock(lockPath, { timeoutMs: 0, staleMs: 120, machine: 'host-a' });
+    const held = await acquireLock(lockPath, { timeoutMs: 0, staleMs: 600, machine: 'host-a' });
     try {
-      const error = await acquireLock(lockPath, { timeoutMs: 700, staleMs: 120, machine: 'host-b' }).catch((e: unknown) => e);
+      const error = await acquireLock(lockPath, { timeoutMs: 2000, staleMs: 600, machine: 'host-b' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreLockedError);
       expect(await held.owned()).toBe(true);
     } finally {
