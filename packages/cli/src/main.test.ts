@@ -65,7 +65,7 @@ describe('usage errors name what is wrong, once', () => {
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/^CorruptStoreError: /m);
     expect(out.stderr).toMatch(/at async FileStore\.list /);
-    expect(out.stderr).toMatch(/at async StoreChain\.entries /);
+    expect(out.stderr).toMatch(/at async _?StoreChain\.entries /);
   });
 });
 
