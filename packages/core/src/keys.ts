@@ -93,7 +93,7 @@ function hostOf(input: string, text: string): string {
 
 /** A path as key material: percent-decoded, `.`/`..` resolved, no empty segments, no trailing slash. */
 function pathOf(input: string, path: string): string {
-  const normalized = normalizePath(path);
+  const normalized = normalizePath(path, { keepEmpty: false });
   if (normalized === undefined) throw new InvalidKeyError(redact(input), 'its path has a malformed %-escape');
   if (FORBIDDEN.test(normalized)) throw new InvalidKeyError(redact(input), 'its path holds white space or control characters');
   if (/[?#]/.test(normalized)) throw new InvalidKeyError(redact(input), 'a key has no query or fragment');
@@ -103,10 +103,12 @@ function pathOf(input: string, path: string): string {
 
 /**
  * A URL path the way path scopes compare it: percent-decoded, `\` as `/`, `.` and `..` resolved
- * (also `..;x`, which some servers read as `..`), empty segments dropped, no trailing slash.
+ * (also `..;x`, which some servers read as `..`), no trailing slash. Empty segments are kept
+ * for request paths (`//org-a/x` is not under `/org-a`: a server need not merge slashes) and
+ * dropped from login input (`keepEmpty: false`), where they are only typing.
  * Undefined when the %-escapes are malformed: then no path scope applies.
  */
-export function normalizePath(pathname: string): string | undefined {
+export function normalizePath(pathname: string, { keepEmpty = true } = {}): string | undefined {
   let decoded = pathname;
   if (pathname.includes('%')) {
     try {
@@ -117,13 +119,15 @@ export function normalizePath(pathname: string): string | undefined {
   }
   if (!/\\|\/\.|\/\//.test(decoded)) return trimPath(decoded);
   const out: string[] = [];
-  for (const segment of decoded.replaceAll('\\', '/').split('/')) {
+  const segments = decoded.replaceAll('\\', '/').split('/');
+  if (segments[0] === '') segments.shift();
+  for (const segment of segments) {
     const dots = segment.split(';')[0];
-    if (segment === '' || dots === '.') continue;
+    if (dots === '.' || (segment === '' && !keepEmpty)) continue;
     if (dots === '..') out.pop();
     else out.push(segment);
   }
-  return out.length ? `/${out.join('/')}` : '';
+  return trimPath(out.length ? `/${out.join('/')}` : '');
 }
 
 /** pixi's rule: a domain of exactly two labels stands for itself and its subdomains. */

@@ -62,10 +62,10 @@ describe('a URL finds its candidate keys, most specific first', () => {
 
   it('paths compare percent-decoded and normalized, at segment boundaries', () => {
     const key = 'host.example.com/org-a';
-    for (const path of ['/org-a/..%2Forg-evil/y', '/org-a/%2e%2e/org-evil', '/org-a/..%5Corg-evil', '/org-a/..;/org-evil', '/org-ab', '/org-a%2e/x', '/x/../org-ab']) {
+    for (const path of ['/org-a/..%2Forg-evil/y', '/org-a/%2e%2e/org-evil', '/org-a/..%5Corg-evil', '/org-a/..;/org-evil', '/org-ab', '/org-a%2e/x', '/x/../org-ab', '//org-a/y']) {
       expect([path, keyMatches(key, `https://host.example.com${path}`)]).toEqual([path, false]);
     }
-    for (const path of ['/org-a', '/org-a/', '/org-a/x', '/x/../org-a/y', '/%6Frg-a/y', '//org-a/y', '/org-a/%2e/y']) {
+    for (const path of ['/org-a', '/org-a/', '/org-a/x', '/x/../org-a/y', '/%6Frg-a/y', '/org-a/%2e/y']) {
       expect([path, keyMatches(key, `https://host.example.com${path}`)]).toEqual([path, true]);
     }
     // A malformed %-escape: no path scope applies, the host's own keys still do.

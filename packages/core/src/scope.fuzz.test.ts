@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalKey } from './keys.js';
@@ -16,7 +15,11 @@ const psl = require('psl') as { parse(domain: string): { domain?: string | null 
 
 const DEFAULT_PORT: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
-/** The path a server resolves: decoded, `\` and `;`-dot segments as separators and dots, then posix-normalized. */
+/**
+ * The path a server resolves: decoded, `\` and `;`-dot segments as separators and dots, then
+ * RFC 3986's remove_dot_segments. Empty segments stay: `//org-a` is not `/org-a` to a server
+ * that does not merge slashes.
+ */
 function referencePath(pathname: string): string | null {
   let decoded: string;
   try {
@@ -25,8 +28,13 @@ function referencePath(pathname: string): string | null {
     return null;
   }
   const dots = decoded.replaceAll('\\', '/').replace(/(^|\/)(\.\.?);[^/]*/g, '$1$2');
-  const normalized = posix.normalize(`/${dots}`).replace(/\/+$/, '');
-  return normalized === '/' ? '' : normalized;
+  const out: string[] = [];
+  for (const part of dots.split('/').slice(1)) {
+    if (part === '..') out.pop();
+    else if (part !== '.') out.push(part);
+  }
+  const normalized = `/${out.join('/')}`.replace(/\/+$/, '');
+  return normalized;
 }
 
 function within(path: string | null, scope: string): boolean {
