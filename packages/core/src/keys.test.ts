@@ -116,7 +116,8 @@ describe('login input becomes a key', () => {
   });
 });
 
-const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,6}[a-z0-9])?$/);
+// Labels a host may have; `xn--` starts punycode, which must decode (tested on its own).
+const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,6}[a-z0-9])?$/).filter((l) => !l.startsWith('xn--'));
 const domain = fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.'));
 const ipv4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((n) => n.join('.'));
 const ipv6 = fc.ipV6().map((a) => `[${a}]`);
@@ -162,7 +163,8 @@ describe('keys are fixed points', () => {
   });
 
   it('a bare host:port/path keeps exactly that port and path (reference: the input, lower-cased and normalized)', () => {
-    const seg = fc.stringMatching(/^[a-z0-9_-]{1,6}$/);
+    // `/t/<x>/` is a conda token in the input, refused on its own (tested above).
+    const seg = fc.stringMatching(/^[a-z0-9_-]{1,6}$/).filter((s) => s !== 't');
     fc.assert(
       fc.property(fc.array(label, { minLength: 3, maxLength: 4 }), fc.integer({ min: 1, max: 65535 }), fc.array(seg, { maxLength: 3 }), (labels, p, segs) => {
         const h = labels.join('.');
