@@ -174,7 +174,8 @@ describe('the lock', () => {
   it('concurrent writes within one process wait for each other and lose nothing', async () => {
     const dir = tmp();
     const path = join(dir, 'credentials.json');
-    const stores = [new FileStore({ path }), new FileStore({ path })];
+    // Thirty writes in a row, each with two fsyncs: a loaded machine needs more than the default 10 s wait.
+    const stores = [new FileStore({ path, lockTimeoutMs: 120_000 }), new FileStore({ path, lockTimeoutMs: 120_000 })];
     await Promise.all(Array.from({ length: 30 }, (_, i) => (stores[i % 2] as FileStore).set(`k${i}.example`, { type: 'bearer', token: `t${i}` })));
     const doc = parseCredentialsDocument(readFileSync(path, 'utf8'));
     expect(doc.size).toBe(30);
