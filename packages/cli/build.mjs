@@ -8,9 +8,7 @@ import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-await build({
-  entryPoints: ['src/bin.ts'],
-  outfile: 'dist/auth.cjs',
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -20,12 +18,26 @@ await build({
   minifySyntax: true,
   keepNames: true,
   legalComments: 'linked',
+  logLevel: 'warning',
+};
+
+// The executable: the process title (which hides argv) and the compile cache, then the command.
+await build({
+  ...common,
+  entryPoints: ['src/bin.ts'],
+  outfile: 'dist/auth.cjs',
+  external: ['./command.cjs'],
+  banner: { js: '#!/usr/bin/env node' },
+});
+// The command: every module of it, in one file.
+await build({
+  ...common,
+  entryPoints: ['src/command.ts'],
+  outfile: 'dist/command.cjs',
   external: ['@napi-rs/keyring', 'got'],
   // Keep `import()` of external packages as real dynamic imports (got is ESM only).
   supported: { 'dynamic-import': true },
   define: { AUTH_CLI_VERSION: JSON.stringify(version) },
-  banner: { js: '#!/usr/bin/env node' },
-  logLevel: 'warning',
 });
 chmodSync('dist/auth.cjs', 0o755);
 // The yargs bundle of earlier builds is gone: one bundle holds all command code.

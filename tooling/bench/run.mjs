@@ -11,7 +11,6 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const core = await import(join(root, 'packages/core/dist/index.js'));
 const { FileStore } = await import(join(root, 'packages/store-file/dist/index.js'));
 const authBin = join(root, 'packages/cli/dist/auth.cjs');
-const unbundled = join(root, 'tooling/bench/unbundled-auth.mjs');
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const rows = [];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -134,18 +133,39 @@ function startup() {
     ['clean environment (PATH and HOME only)', { PATH: process.env.PATH, HOME: home }],
   ];
   for (const [label, env] of environments) {
-    const [floor, list, token, listBefore, tokenBefore] = timeProcesses([
+    const [floor, list, token] = timeProcesses([
       { name: 'node -e 0', argv: [process.execPath, '-e', '0'], env },
       { name: 'list', argv: [process.execPath, authBin, 'list', '--file', file], env },
       { name: 'token', argv: [process.execPath, authBin, 'token', 'host-117.example.com', '--file', file], env },
-      { name: 'list (unbundled)', argv: [process.execPath, unbundled, 'list', '--file', file], env },
-      { name: 'token (unbundled)', argv: [process.execPath, unbundled, 'token', 'host-117.example.com', '--file', file], env },
     ]);
     row(`auth list --file (200 entries), ${label}`, ms(list), `node -e 0: ${ms(floor)}`, ratio(list, floor), 'budget ≤ 1.3×');
     row(`auth token <host> --file, ${label}`, ms(token), `node -e 0: ${ms(floor)}`, ratio(token, floor), 'budget ≤ 1.3×');
-    row(`before (unbundled ESM): auth list --file, ${label}`, ms(listBefore), `node -e 0: ${ms(floor)}`, ratio(listBefore, floor));
-    row(`before (unbundled ESM): auth token --file, ${label}`, ms(tokenBefore), `node -e 0: ${ms(floor)}`, ratio(tokenBefore, floor));
   }
+  startupOnNode24(file, home);
+}
+
+/** Node.js 24 (the registry's `node` package, as CI runs it): with V8's compile cache and without. */
+function startupOnNode24(file, home) {
+  const found = spawnSync('npx', ['-y', 'node@24', '-p', 'process.execPath'], { encoding: 'utf8' });
+  const node24 = found.status === 0 ? found.stdout.trim() : '';
+  if (!node24) {
+    console.error('  Node.js 24: skipped (npx -y node@24 is not available)');
+    return;
+  }
+  // The cache goes to TMPDIR/node-compile-cache, here inside the bench's own folder.
+  const env = { PATH: process.env.PATH, HOME: home, TMPDIR: home };
+  const off = { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
+  spawnSync(node24, [authBin, 'list', '--file', file], { env }); // fills the cache
+  const [floor, list, token, listOff] = timeProcesses([
+    { name: 'node24 -e 0', argv: [node24, '-e', '0'], env },
+    { name: 'node24 list', argv: [node24, authBin, 'list', '--file', file], env },
+    { name: 'node24 token', argv: [node24, authBin, 'token', 'host-117.example.com', '--file', file], env },
+    { name: 'node24 list, no compile cache', argv: [node24, authBin, 'list', '--file', file], env: off },
+  ]);
+  const v = spawnSync(node24, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  row(`auth list --file (200 entries), Node.js ${v}, compile cache`, ms(list), `node -e 0: ${ms(floor)}`, ratio(list, floor), 'budget ≤ 1.2×');
+  row(`auth token <host> --file, Node.js ${v}, compile cache`, ms(token), `node -e 0: ${ms(floor)}`, ratio(token, floor), 'budget ≤ 1.2×');
+  row(`before (no compile cache): auth list --file, Node.js ${v}`, ms(listOff), `node -e 0: ${ms(floor)}`, ratio(listOff, floor));
 }
 
 function have(command) {

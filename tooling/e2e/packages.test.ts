@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,10 +112,13 @@ describe('published packages, installed as users install them', () => {
     // Only what `files` lists: the bundle, no sources, no build scripts.
     const installed = readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli')).sort();
     expect(installed.filter((f) => f !== 'node_modules')).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
-    // One bundle holds all the command code (yargs and its second bundle are gone).
-    const dist = readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'dist'));
-    expect(dist).toContain('auth.cjs');
-    expect(dist).not.toContain('yargs.cjs');
+    // What the bin runs and nothing else: the launcher and the one bundle of command code.
+    const dist = readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'dist')).sort();
+    expect(dist).toEqual(['auth.cjs', 'command.cjs']);
+    // Only what the bundle leaves outside is installed with it: no workspace package, no yargs.
+    const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'package.json'), 'utf8'));
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(['@napi-rs/keyring', 'got']);
+    expect(existsSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'node_modules', '@auth'))).toBe(false);
   }, 300_000);
 
   it('a project that installs @auth/core alone gets no other package, and authenticates from ESM and CommonJS', async () => {

@@ -1,8 +1,6 @@
+// The `auth` executable: as little as possible before the command's own bundle loads, so that
+// on Node.js 22+ V8's compile cache (enabled first) covers that bundle too.
 import './title.js';
-import { main } from './main.js';
+import './compile-cache.js';
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-  // A keychain call that timed out may still hold a native thread: do not wait for it.
-  setTimeout(() => process.exit(code), 200).unref();
-});
+require('./command.cjs');

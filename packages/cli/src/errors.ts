@@ -18,7 +18,7 @@ export class OperationError extends Error {
   exitCode = 1;
 }
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
   const own = (error as { exitCode?: unknown }).exitCode;

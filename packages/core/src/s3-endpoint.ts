@@ -30,7 +30,7 @@ const DOTTED_QUAD = /^\d+\.\d+\.\d+\.\d+$/;
  * True when the bucket can be a host name label. A bucket with dots can only be one over plain
  * http: over https its host would not match the endpoint's wildcard certificate.
  */
-export function isVirtualHostable(bucket: string, protocol: string): boolean {
+function isVirtualHostable(bucket: string, protocol: string): boolean {
   if (DOTTED_QUAD.test(bucket)) return false;
   if (!bucket.includes('.')) return DNS_BUCKET.test(bucket);
   if (protocol !== 'http:' || bucket.length > 63) return false;
@@ -42,7 +42,7 @@ export function isVirtualHostable(bucket: string, protocol: string): boolean {
  * cannot be a host label, and, unless virtual hosts were asked for explicitly, for `localhost`
  * endpoints (rattler does this for local MinIO). Otherwise virtual-host style.
  */
-export function usesPathStyle(bucket: string, endpoint: URL, forcePathStyle: boolean | undefined): boolean {
+function usesPathStyle(bucket: string, endpoint: URL, forcePathStyle: boolean | undefined): boolean {
   if (forcePathStyle === true) return true;
   if (isIpAddress(endpoint.hostname)) return true;
   if (forcePathStyle === undefined && endpoint.hostname === 'localhost') return true;

@@ -44,7 +44,7 @@ export function isS3BucketName(name: string): boolean {
 }
 
 /** `20130524T000000Z`. */
-export function amzDate(date: Date): string {
+function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]|\.\d{3}/g, '');
 }
 

@@ -44,7 +44,7 @@ function typeEnd(sig: string, i: number): number {
 }
 
 /** The complete types of a signature, in order. */
-export function splitSignature(sig: string): string[] {
+function splitSignature(sig: string): string[] {
   const types: string[] = [];
   for (let i = 0; i < sig.length; ) {
     const end = typeEnd(sig, i);

@@ -2,7 +2,7 @@ import { type BusConnection, BusErrorReply } from './dbus-connection.js';
 import { unavailable } from './errors.js';
 
 /** The Secret Service's bus name and objects, from the freedesktop.org specification. */
-export const SECRETS = 'org.freedesktop.secrets';
+const SECRETS = 'org.freedesktop.secrets';
 export const SERVICE_PATH = '/org/freedesktop/secrets';
 export const SERVICE = 'org.freedesktop.Secret.Service';
 export const ITEM = 'org.freedesktop.Secret.Item';
@@ -16,7 +16,7 @@ export function secretCall(bus: BusConnection, path: string, iface: string, memb
   });
 }
 
-export function fromBus(error: unknown): Error {
+function fromBus(error: unknown): Error {
   if (error instanceof BusErrorReply) {
     const missing = /ServiceUnknown|NameHasNoOwner|Spawn\./.test(error.errorName);
     return unavailable('no-keychain', missing ? `nothing owns ${SECRETS} on the session bus` : `the Secret Service answered ${error.errorName}`);

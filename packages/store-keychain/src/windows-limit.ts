@@ -6,7 +6,7 @@ import { StoreUnavailableError } from '@auth/core';
  * terminator: two bytes per UTF-16 code unit, which is what a JavaScript string's length counts.
  * OAuth JSON often needs more; refusing before the write lets the chain fall back to the file.
  */
-export const WINDOWS_SECRET_LIMIT_BYTES = 2560;
+const WINDOWS_SECRET_LIMIT_BYTES = 2560;
 
 export function checkWindowsSecretSize(secret: string): void {
   const bytes = secret.length * 2;

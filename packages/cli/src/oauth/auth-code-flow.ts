@@ -20,7 +20,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** PKCE (RFC 7636): a random verifier and its S256 challenge. */
-export function pkcePair(): { verifier: string; challenge: string } {
+function pkcePair(): { verifier: string; challenge: string } {
   const verifier = random();
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }

@@ -3,7 +3,7 @@ import { type Io, say } from '../io.js';
 import { type OAuthClient, clientFields, printable, sleep } from './client.js';
 import type { ServerMetadata } from './discovery.js';
 
-export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /**
  * The device authorization grant (RFC 8628): ask for a code, show the user where to enter it

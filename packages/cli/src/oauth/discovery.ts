@@ -15,7 +15,7 @@ const trimSlash = (url: string) => url.replace(/\/+$/, '');
  * Where the metadata of an issuer may be: RFC 8414's `/.well-known/oauth-authorization-server`
  * inserted before the issuer's path, then OpenID's `/.well-known/openid-configuration` after it.
  */
-export function metadataUrls(issuer: string): string[] {
+function metadataUrls(issuer: string): string[] {
   const url = checkEndpoint(issuer, 'issuer');
   const path = trimSlash(url.pathname);
   return [`${url.origin}/.well-known/oauth-authorization-server${path}`, `${url.origin}${path}/.well-known/openid-configuration`];
