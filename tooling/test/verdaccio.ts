@@ -41,7 +41,9 @@ ${options.packages ?? ''}  '**':
     access: $all
     publish: $authenticated
 ${options.proxyPublic ? '    proxy: npmjs\n' : ''}server:
-  keepAliveTimeout: 60
+  # Longer than any pause in a test (publishing under load), so a kept-alive socket is never
+  # closed under a client that is about to reuse it ("other side closed").
+  keepAliveTimeout: 3600
 security:
   api:
     legacy: true
