@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPublicSuffix, unpackRules, wildcardReachesPublicSuffix } from './public-suffix.js';
+import { isPublicSuffix, wildcardReachesPublicSuffix } from './public-suffix.js';
 import { PSL_RULES, PSL_VERSION } from './public-suffix-data.js';
 
 const require = createRequire(import.meta.url);
@@ -16,6 +16,14 @@ const upstream: string[] = (await import(pathToFileURL(join(pslRoot, 'data', 'ru
 function ascii(rule: string): string {
   const prefix = rule.startsWith('*.') ? '*.' : rule.startsWith('!') ? '!' : '';
   return prefix + new URL(`http://${rule.slice(prefix.length)}/`).hostname;
+}
+
+/** The packed format, read back: `uk:co,*;:com` → `co.uk`, `*.uk`, `com`. */
+function unpackRules(packed: string): string[] {
+  return packed.split(';').flatMap((group) => {
+    const [parent, heads] = group.split(':') as [string, string];
+    return heads.split(',').map((head) => (parent === '' ? head : `${head}.${parent}`));
+  });
 }
 
 const wildcardRules = new Set(upstream.map(ascii).filter((r) => r.startsWith('*.')).map((r) => r.slice(2)));

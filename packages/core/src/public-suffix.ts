@@ -2,64 +2,53 @@ import { PSL_RULES } from './public-suffix-data.js';
 
 /**
  * The Public Suffix List, as the rules wildcard keys must respect: `*.github.io` or `*.co.uk`
- * would send one credential to sites of many owners. The rules are parsed on first use, so a
- * command that never looks at a wildcard never pays for them.
+ * would send one credential to sites of many owners.
+ *
+ * The rules are searched where they lie, in the packed string (`parent:head,head;…`, see
+ * public-suffix-data.ts), and never parsed into sets: a lookup is a few `indexOf` calls, and
+ * start-up pays nothing but the string itself. Answers are kept per domain.
  */
-interface Suffixes {
-  /** Plain rules: `co.uk`, `github.io`. */
-  exact: Set<string>;
-  /** `*.ck` is stored as `ck`: every label under it is a suffix. */
-  wildcard: Set<string>;
-  /** `!www.ck` is stored as `www.ck`: a registrable name under a wildcard rule. */
-  exception: Set<string>;
-  /** Every rule's domain and every parent of it: a wildcard on one of these reaches a suffix. */
-  reaching: Set<string>;
+const PACKED = `;${PSL_RULES};`;
+
+/** The heads of the rules whose parent domain is `parent`, as `,a,b,*,!c,`; '' when none. */
+function headsUnder(parent: string): string {
+  const at = PACKED.indexOf(`;${parent}:`);
+  if (at < 0) return '';
+  const start = at + parent.length + 2;
+  return `,${PACKED.slice(start, PACKED.indexOf(';', start))},`;
 }
 
-let suffixes: Suffixes | undefined;
-
-function load(): Suffixes {
-  const s: Suffixes = { exact: new Set(), wildcard: new Set(), exception: new Set(), reaching: new Set() };
-  for (const rule of unpackRules(PSL_RULES)) {
-    if (rule.startsWith('!')) {
-      s.exception.add(rule.slice(1));
-      continue;
-    }
-    const domain = rule.startsWith('*.') ? rule.slice(2) : rule;
-    (rule === domain ? s.exact : s.wildcard).add(domain);
-    // Parents were added with the first rule that shares them.
-    for (let d = domain; d !== '' && !s.reaching.has(d); d = parentOf(d)) s.reaching.add(d);
-  }
-  return s;
-}
-
-/** `uk:co,*;ck:*,!www;:com` → `co.uk`, `*.uk`, `*.ck`, `!www.ck`, `com` (see public-suffix-data.ts). */
-export function unpackRules(packed: string): string[] {
-  const rules: string[] = [];
-  for (const group of packed.split(';')) {
-    const colon = group.indexOf(':');
-    const parent = group.slice(0, colon);
-    for (const head of group.slice(colon + 1).split(',')) rules.push(parent === '' ? head : `${head}.${parent}`);
-  }
-  return rules;
-}
-
-function parentOf(domain: string): string {
+function split(domain: string): [head: string, parent: string] {
   const dot = domain.indexOf('.');
-  return dot < 0 ? '' : domain.slice(dot + 1);
+  return dot < 0 ? [domain, ''] : [domain.slice(0, dot), domain.slice(dot + 1)];
 }
+
+const suffixCache = new Map<string, boolean>();
+const reachCache = new Map<string, boolean>();
 
 /** True when the lower-case ASCII domain is a public suffix itself (`com`, `co.uk`, `github.io`). */
 export function isPublicSuffix(domain: string): boolean {
-  const s = (suffixes ??= load());
-  if (!domain.includes('.') || s.exact.has(domain)) return true;
-  return s.wildcard.has(parentOf(domain)) && !s.exception.has(domain);
+  let known = suffixCache.get(domain);
+  if (known === undefined) {
+    const [head, parent] = split(domain);
+    const heads = parent === '' ? '' : headsUnder(parent);
+    // Every top-level label counts (the list's implicit `*` rule).
+    known = parent === '' || heads.includes(`,${head},`) || (heads.includes(',*,') && !heads.includes(`,!${head},`));
+    suffixCache.set(domain, known);
+  }
+  return known;
 }
 
 /**
  * True when `*.domain` would match a public suffix: the domain is one, or one lies under it
- * (`*.amazonaws.com` reaches `s3.amazonaws.com`, hence every bucket's host).
+ * (`*.amazonaws.com` reaches `s3.amazonaws.com`, hence every bucket's host). A rule lies under
+ * the domain when some group's parent is the domain or ends with `.domain`.
  */
 export function wildcardReachesPublicSuffix(domain: string): boolean {
-  return (suffixes ??= load()).reaching.has(domain) || isPublicSuffix(domain);
+  let known = reachCache.get(domain);
+  if (known === undefined) {
+    known = PACKED.includes(`;${domain}:`) || PACKED.includes(`.${domain}:`) || isPublicSuffix(domain);
+    reachCache.set(domain, known);
+  }
+  return known;
 }
