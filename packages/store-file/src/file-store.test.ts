@@ -129,8 +129,8 @@ describe('the file store', () => {
     const text = `{${entries.join(',')}}`;
     writeFileSync(path, text);
     const store = new FileStore({ path });
-    await store.set('zz.example.com', { type: 'bearer', token: 'ä' });
-    expect(readFileSync(path, 'utf8')).toBe(`${text.slice(0, -1)},"zz.example.com":{"BearerToken":"ä"}}`);
+    await store.set('zz.example.com', { type: 'basic', username: 'u', password: 'ä' });
+    expect(readFileSync(path, 'utf8')).toBe(`${text.slice(0, -1)},"zz.example.com":{"BasicHTTP":{"username":"u","password":"ä"}}}`);
     expect((await store.list()).length).toBe(10_001);
     expect(await store.delete('zz.example.com')).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe(text);
