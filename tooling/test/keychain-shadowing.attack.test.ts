@@ -34,13 +34,16 @@ function inLockedKeyring(commands: string[][]): Said[] {
 }
 
 describe.skipIf(!canLock)('a token rotated while the keyring is locked', () => {
-  it('login says the older keychain entry may win once the keyring is unlocked; token and logout say the keychain was not checked', () => {
-    const [login, token, logoutSeed, logoutOther] = inLockedKeyring([
+  it('list does not say nothing is stored; login says the older keychain entry may win once the keyring is unlocked; token and logout say the keychain was not checked', () => {
+    const [listFirst, login, token, logoutSeed, logoutOther] = inLockedKeyring([
+      ['list'],
       ['login', 'seed.example.com', '--token', 'new'],
       ['token', 'seed.example.com'],
       ['logout', 'seed.example.com'],
       ['logout', 'other.example.com'],
-    ]) as [Said, Said, Said, Said];
+    ]) as [Said, Said, Said, Said, Said];
+    // The keychain holds seed.example.com but could not be read: that is not "nothing stored".
+    expect.soft(listFirst.stdout + listFirst.stderr).not.toContain('No credentials are stored');
     // The new token went to the file; the keychain still holds "x", which wins once it is unlocked.
     expect.soft(login.code).toBe(0);
     expect.soft(login.stderr).toMatch(/(older|existing|earlier).*(entry|credential)|may (win|shadow)|once it is unlocked/i);
