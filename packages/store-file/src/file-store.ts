@@ -34,7 +34,7 @@ export interface FileStoreOptions {
    * Default: 30 s.
    */
   staleLockMs?: number;
-  /** The machine this process is on, as locks record it. Default: host name and pid namespace. */
+  /** The machine this process is on, as locks record it. Default: host name, pid namespace and boot id. */
   machine?: string;
 }
 
