@@ -192,7 +192,7 @@ export class FileStore implements CredentialStore {
       try {
         const doc = await this.#parseFile(target);
         if (!change(doc)) return;
-        await removeAbandonedTemps(folder, basename(target));
+        await removeAbandonedTemps(folder, basename(target), this.#staleLockMs);
         const renamed = await writeAtomically(target, serializeCredentialsDocument(doc), lock.owned);
         if (renamed) {
           this.#snapshot = undefined;
