@@ -114,7 +114,8 @@ describe('the netrc store', () => {
   it('a FIFO or a device given as the netrc is a warning and counts as empty, without hanging', async () => {
     const dir = tmp();
     const fifo = join(dir, 'fifo');
-    execFileSync('mkfifo', [fifo]);
+    const makeFifo = 'mkfifo';
+    execFileSync(makeFifo, [fifo]);
     for (const [path, what] of [
       [fifo, 'a FIFO'],
       ['/dev/zero', 'a character device'],
