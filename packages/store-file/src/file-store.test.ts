@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptStoreError, decodeCredential, NoHomeError, parseCredentialsDocument, StoreLockedError } from '@auth/core';
@@ -169,6 +169,24 @@ describe('the file store', () => {
     for (const [key, raw] of parseCredentialsDocument(fixtureText)) expect(doc.get(key)).toBe(raw);
     expect(readdirSync(dir)).toEqual(['credentials.json']);
   }, 120_000);
+
+  it('a temporary file of a writer on another machine sharing the folder is left alone while fresh', async () => {
+    // Machine B (another host or container on this home folder) is between creating its lock's
+    // temporary file and linking it: its pid is dead here. Removing the file would fail B's login.
+    const dir = tmp();
+    const path = join(dir, 'credentials.json');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const theirs = join(dir, `.credentials.json.lock.${dead}.othermachine-abc123.tmp`);
+    const oldOfTheirs = join(dir, `.credentials.json.${dead}.othermachine-abc124.tmp`);
+    const earlierVersion = join(dir, `.credentials.json.${dead}.abc125.tmp`);
+    for (const f of [theirs, oldOfTheirs, earlierVersion]) writeFileSync(f, '{}');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(oldOfTheirs, hourAgo, hourAgo);
+    await new FileStore({ path }).set('a.example.com', { type: 'bearer', token: 't' });
+    expect(existsSync(theirs)).toBe(true);
+    expect(existsSync(earlierVersion)).toBe(true);
+    expect(existsSync(oldOfTheirs)).toBe(false);
+  });
 
   it('a writer killed with SIGKILL at random points, 200 times, leaves the old or the new state', async () => {
     const dir = tmp();

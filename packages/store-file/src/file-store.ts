@@ -34,7 +34,7 @@ export interface FileStoreOptions {
    * Default: 30 s.
    */
   staleLockMs?: number;
-  /** The machine this process is on, as locks record it. Default: host name and pid namespace. */
+  /** The machine this process is on, as locks record it. Default: host name, pid namespace and boot id. */
   machine?: string;
 }
 
@@ -192,7 +192,7 @@ export class FileStore implements CredentialStore {
       try {
         const doc = await this.#parseFile(target);
         if (!change(doc)) return;
-        await removeAbandonedTemps(folder, basename(target));
+        await removeAbandonedTemps(folder, basename(target), this.#staleLockMs);
         const renamed = await writeAtomically(target, serializeCredentialsDocument(doc), lock.owned);
         if (renamed) {
           this.#snapshot = undefined;

@@ -26,11 +26,25 @@ export function processStart(pid: number): string | undefined {
   }
 }
 
-/** This machine as pids see it: the host name and the pid namespace (containers share host names). */
+/**
+ * This machine as pids see it: the host name, the pid namespace (containers share host names) and
+ * the kernel's boot id. Host names alone collide (VMs and containers made from one image are all
+ * "vm" or "localhost"), and every host's initial pid namespace has the same inode, so two machines
+ * sharing a home folder would otherwise judge each other's locks by pids of their own, and break a
+ * live holder's lock at once. Containers on one kernel share its boot id; pids mean the same thing
+ * exactly where all three match.
+ */
 export function thisMachine(): string {
+  let machine = hostname();
   try {
-    return `${hostname()} ${readlinkSync('/proc/self/ns/pid')}`;
+    machine += ` ${readlinkSync('/proc/self/ns/pid')}`;
   } catch {
-    return hostname();
+    return machine;
   }
+  try {
+    machine += ` boot:${readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim()}`;
+  } catch {
+    // Without a boot id the host name and namespace are all there is.
+  }
+  return machine;
 }

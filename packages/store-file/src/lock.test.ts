@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,6 +159,22 @@ describe('the lock', () => {
       await held.release();
     }
     expect(existsSync(lockPath)).toBe(false);
+  });
+
+  it('a live holder on another machine with the same host name and pid namespace keeps its lock', async () => {
+    // Two VMs made from one image, sharing a home folder: both are "vm" in the initial pid
+    // namespace. The other one's holder pid means nothing here (it is dead here); its heartbeat is fresh.
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').trim();
+    expect(thisMachine()).toContain(bootId);
+    const otherBoot = bootId.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const dir = tmp();
+    const lockPath = join(dir, 'credentials.json.lock');
+    const theirs = JSON.stringify({ pid: dead, machine: thisMachine().replace(bootId, otherBoot), start: '1', token: `${dead}.theirs` });
+    writeFileSync(lockPath, theirs);
+    const error = await acquireLock(lockPath, { timeoutMs: 400, staleMs: 30_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect(readFileSync(lockPath, 'utf8')).toBe(theirs);
   });
 
   it('a lock whose pid now belongs to another process (another start time) is broken at once', async () => {

@@ -23,14 +23,14 @@ export interface LockOptions {
   timeoutMs: number;
   /** A lock of another machine's process whose heartbeat is older than this is stale. */
   staleMs: number;
-  /** Which machine we are on. Default: the host name and pid namespace. Tests pretend otherwise. */
+  /** Which machine we are on. Default: host name, pid namespace and boot id. Tests pretend otherwise. */
   machine?: string;
 }
 
 /** What a lock file records about its holder. */
 interface Holder {
   pid: number;
-  /** Host name and pid namespace: pids mean something only where both are ours. */
+  /** Host name, pid namespace and boot id: pids mean something only where all are ours. */
   machine: string;
   /** The process's start time (clock ticks since boot), when the OS tells it: tells reused pids apart. */
   start?: string;

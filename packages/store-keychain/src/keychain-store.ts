@@ -7,7 +7,7 @@ import {
   validateCredential,
 } from '@auth/core';
 import { CallQueue } from './call-queue.js';
-import { classify, notLoadable, timeoutError } from './errors.js';
+import { classify, notLoadable, timeoutError, unavailable } from './errors.js';
 import { checkSecretService } from './secret-service-check.js';
 import { readSecret, readServiceSecrets } from './secret-service-read.js';
 import { deleteSecret, writeSecret } from './secret-service-write.js';
@@ -86,11 +86,23 @@ export class KeychainStore implements CredentialStore {
   }
 
   /**
-   * The native module: on macOS and Windows, and on Linux only for a bus that refused our
-   * authentication (after the check said the Secret Service is there).
+   * The native module: on macOS and Windows only. On Linux a bus that refused our authentication
+   * is no keychain (see below).
    */
   #keyring(): Promise<Keyring> {
-    this.#ready ??= this.#check().then(loadKeyring);
+    this.#ready ??= this.#check().then(() => {
+      // On Linux the native client would talk to the same bus, and a native call that never
+      // returns cannot be abandoned: process.exit() waits for its thread forever. A bus that took
+      // our authentication's refusal and then accepted the native client's could go silent (a
+      // stopped daemon behind a cookie-only bus), so it is no keychain, said as such.
+      if (this.#platform === 'linux') {
+        throw unavailable(
+          'no-keychain',
+          'the session bus refused our authentication (EXTERNAL); the native client is not used there, because a call it makes cannot be bounded by the timeout',
+        );
+      }
+      return loadKeyring();
+    });
     return this.#ready;
   }
 
@@ -164,8 +176,8 @@ export class KeychainStore implements CredentialStore {
 
   /**
    * On Linux every operation goes to the Secret Service over D-Bus from JavaScript, after the
-   * check, one at a time per the queue; the native module is used only where the bus refused our
-   * authentication (the operation then answers undefined or false).
+   * check, one at a time per the queue; a bus that refused our authentication is no keychain
+   * (the operation answers undefined or false, and #keyring() says why).
    */
   async #overBus<T>(operation: () => Promise<T>): Promise<T> {
     await this.#check();

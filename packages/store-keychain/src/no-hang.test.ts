@@ -114,6 +114,49 @@ describe('a bus that accepts and then goes silent', () => {
   }, 60_000);
 });
 
+describe('a bus that refuses our authentication, accepts the native client and then goes silent', () => {
+  // As a TCP bus that wants cookies would, with its keyring daemon stopped: our pipelined
+  // EXTERNAL (with BEGIN in the same write) is refused; any other client is let in and never
+  // answered again. A native call made there could never be abandoned.
+  it('list, token and login end within twice the timeout, doing their work with the file', async () => {
+    const home = homeWithFileCredential();
+    const path = join(home, 'bus');
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      let seen = '';
+      let answered = false;
+      socket.on('data', (d: Buffer) => {
+        seen += d.toString('latin1');
+        if (answered || !seen.includes('\r\n')) return;
+        answered = true;
+        socket.write(seen.includes('BEGIN') ? 'REJECTED EXTERNAL\r\n' : 'OK 0123456789abcdef0123456789abcdef\r\n');
+      });
+      socket.on('error', () => {});
+    });
+    server.listen(path);
+    await once(server, 'listening');
+    try {
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+      const outs = await Promise.all(Object.values(COMMANDS).map((args) => runAuth(args, env)));
+      Object.keys(COMMANDS).forEach((name, i) => {
+        const out = outs[i] as Outcome;
+        expect(out.ms, `${name} took ${out.ms} ms`).toBeLessThan(2 * TIMEOUT_MS);
+        expect(out.code, out.stderr).toBe(0);
+        expect(out.stderr).not.toContain('locked');
+      });
+      expect(outs[0]?.stdout).toContain('file.example.com\tbearer\tfile');
+      expect(outs[0]?.stderr).toContain('refused our authentication');
+      expect(outs[1]?.stdout).toBe('from-file\n');
+      expect(readFileSync(join(home, '.rattler', 'credentials.json'), 'utf8')).toContain('"new.example.com":{"BearerToken":"new-token"}');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('malformed DBUS_SESSION_BUS_ADDRESS values', () => {
   it.each(['unix:path=/run/no-such%zz', 'garbage', 'unix:tmpdir=', 'unix:tmpdir=/tmp', 'tcp:host=127.0.0.1', ''])(
     '%j is no bus: login stores in the file with one warning naming the keychain',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,21 @@ describe('the netrc store', () => {
     const { warnings, onWarning } = collect();
     expect(await new NetrcStore({ env: { HOME: dir }, onWarning }).list()).toEqual([]);
     expect(warnings).toEqual([`cannot read the netrc file ${join(dir, '.netrc')} (EISDIR); it is not used`]);
+  });
+
+  it('a FIFO or a device given as the netrc is a warning and counts as empty, without hanging', async () => {
+    const dir = tmp();
+    const fifo = join(dir, 'fifo');
+    const makeFifo = 'mkfifo';
+    execFileSync(makeFifo, [fifo]);
+    for (const [path, what] of [
+      [fifo, 'a FIFO'],
+      ['/dev/zero', 'a character device'],
+    ] as const) {
+      const { warnings, onWarning } = collect();
+      expect(await new NetrcStore({ env: { HOME: dir, NETRC: path }, onWarning }).list()).toEqual([]);
+      expect(warnings).toEqual([`the netrc file ${path} is ${what}, not a regular file; it is not used`]);
+    }
   });
 
   it.each([
