@@ -1,4 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
+import { escapeForTerminal, redact, type Unchecked } from '@auth/core';
 
 export interface Output {
   write(text: string): unknown;
@@ -76,20 +77,14 @@ export function data(io: Io, text: string): void {
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-const NAMED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Text from a user or a store (an input, a key, a username) as a message shows it: redacted, terminal-safe. */
+export function shown(text: string): string {
+  return escapeForTerminal(redact(text));
+}
 
-/**
- * Text from a store (a key, a username), fit for a terminal or a TSV cell: control characters
- * (ESC included, so no escape sequence reaches the terminal), line and bidi controls and
- * backslash itself are shown escaped, so one entry stays on one line and looks like what it is.
- */
-export function escapeForTerminal(text: string): string {
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (ch) => {
-    const named = NAMED[ch];
-    if (named) return named;
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+/** The stores a command could not ask, named with why: "keychain (locked)". */
+export function uncheckedStores(unchecked: readonly Unchecked[]): string {
+  return unchecked.map((u) => `${u.store.name} (${u.error.message})`).join('; ');
 }
 
 /** Aligned columns for a terminal. */

@@ -68,7 +68,10 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> 
       pending ??= `${error.message}; using the other stores`;
     },
     onFallback(_from, to, error) {
-      once(`${error.message}; the credential was stored in plain text in ${to.location ?? to.name} instead`);
+      // Never a silent shadow: a locked keychain may hold an older entry for the key, and the
+      // keychain comes first in the chain, so that entry wins again once it is unlocked.
+      const shadow = error.reason === 'locked' ? '; an older entry in the keychain may win once it is unlocked (auth logout <host> then removes both)' : '';
+      once(`${error.message}; the credential was stored in plain text in ${to.location ?? to.name} instead${shadow}`);
     },
   });
   return { chain, reportUnavailable: () => pending !== undefined && once(pending) };

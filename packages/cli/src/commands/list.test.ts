@@ -15,7 +15,7 @@ describe('auth list output', () => {
     const out = s.auth(['list', '--file', 'c.json']);
     expect(out.code).toBe(0);
     expect(out.stdout).toBe(
-      ['a.example.com\tbearer\tfile', 'b.example.com\tbasic\tfile\tu\\tv\\x1b[2J', 'evil\\x1b]0;pwned\\x07\\nx.example.com\tbearer\tfile', ''].join('\n'),
+      ['a.example.com\tbearer\tfile', 'b.example.com\tbasic\tfile\tu\\tv\\e[2J', 'evil\\e]0;pwned\\u0007\\nx.example.com\tbearer\tfile', ''].join('\n'),
     );
   });
 
