@@ -75,6 +75,25 @@ describe('no secret is ever printed', () => {
     await run(['status', `http://u:${SECRETS.password}@${host}/bearer/x`, '--json']);
     await run(['login', host, '--token', SECRETS.token, '--verify-url', `http://u:${SECRETS.password}@${host}/x`]);
     await run(['__complete', 'logout', '']);
+    // A password or a conda token pasted into a URL, in every command and every position.
+    const inUrl = [`https://u:${SECRETS.password}@h.example.com/chan`, `https://u:${SECRETS.password}/?#@h.example.com/`, `https://h.example.com/t/${SECRETS.conda}/chan`];
+    for (const url of inUrl) {
+      await run(['login', url, '--token', 'x']);
+      await run(['login', url, '--token', 'x', '--no-verify', '--file', 'c.json', '--verbose']);
+      await run(['logout', url]);
+      await run(['logout', url, '--file', 'c.json', '--verbose']);
+      await run(['token', url]);
+      await run(['token', url, '--file', 'c.json', '--verbose']);
+      await run(['list', '--store', url]);
+      await run(['list', '--file', url, '--verbose']);
+      await run(['status', '--file', url, '--json']);
+      await run(['login', 'h.example.com', '--token', 'x', '--file', url]);
+      await run(['token', 'h.example.com', '--file', url]);
+      await run(['logout', 'h.example.com', '--file', url]);
+    }
+    await run(['status', `http://${host}/t/${SECRETS.conda}/x.json`, '--json']);
+    await run(['status', '--json']);
+    await run(['status']);
 
     // The session did what it says (so the check below is not vacuous).
     expect(tokenStdout.slice(0, 3)).toEqual([`${SECRETS.token}\n`, `${SECRETS.conda}\n`, `${SECRETS.fixtureBearer}\n`]);

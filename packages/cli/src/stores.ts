@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { CredentialStore } from '@auth/core';
-import { StoreChain } from '@auth/core';
+import { redact, StoreChain } from '@auth/core';
 import { UsageError } from './errors.js';
 import { STORE_NAMES } from './spec.js';
 import { closest, didYouMean } from './suggest.js';
@@ -23,7 +23,8 @@ const netrcStore = async (io: Io) =>
 
 /** A store as messages name it: its name, and where it keeps its data. */
 export function where(store: CredentialStore): string {
-  return store.location ? `${store.name} (${store.location})` : store.name;
+  // A path is shown redacted: one typed from a URL may hold a password or a conda token.
+  return store.location ? `${store.name} (${redact(store.location)})` : store.name;
 }
 
 /** The chain a command works on, and the keychain warning it owes the user, if any. */
@@ -71,7 +72,7 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> 
       // Never a silent shadow: a locked keychain may hold an older entry for the key, and the
       // keychain comes first in the chain, so that entry wins again once it is unlocked.
       const shadow = error.reason === 'locked' ? '; an older entry in the keychain may win once it is unlocked (auth logout <host> then removes both)' : '';
-      once(`${error.message}; the credential was stored in plain text in ${to.location ?? to.name} instead${shadow}`);
+      once(`${error.message}; the credential was stored in plain text in ${redact(to.location ?? to.name)} instead${shadow}`);
     },
   });
   return { chain, reportUnavailable: () => pending !== undefined && once(pending) };
