@@ -1,7 +1,7 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { escapeForTerminal, redact, type Unchecked } from '@auth/core';
 
-export interface Output {
+interface Output {
   write(text: string): unknown;
   readonly isTTY?: boolean | undefined;
 }

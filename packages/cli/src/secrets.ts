@@ -6,7 +6,7 @@ import { type Io, say } from './io.js';
 const stdinRead = new WeakSet<Io>();
 
 /** All of stdin, one trailing newline dropped: the value of a flag given as `-`. */
-export async function readStdin(io: Io, flag: string): Promise<string> {
+async function readStdin(io: Io, flag: string): Promise<string> {
   if (stdinRead.has(io)) throw new UsageError(`only one value can be read from stdin; --${flag} - is the second`);
   stdinRead.add(io);
   const chunks: Buffer[] = [];

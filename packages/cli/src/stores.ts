@@ -38,7 +38,7 @@ export interface Selection {
 const KEYCHAIN_ADVICE = 'AUTH_KEYCHAIN_TIMEOUT_MS=<ms> waits longer for it; AUTH_KEYCHAIN=off leaves it out';
 
 /** `AUTH_KEYCHAIN=off` leaves the keychain out of the default chain (headless machines). */
-export const keychainOff = (env: NodeJS.ProcessEnv): boolean => env.AUTH_KEYCHAIN?.toLowerCase() === 'off';
+const keychainOff = (env: NodeJS.ProcessEnv): boolean => env.AUTH_KEYCHAIN?.toLowerCase() === 'off';
 
 /**
  * The stores a command works on, as a chain. `--file` or `--store` select one store, whose

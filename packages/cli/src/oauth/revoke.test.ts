@@ -89,7 +89,7 @@ describe('auth logout with an OAuth login', () => {
     const s = sandbox({ keychain: false });
     const credential = { ...(await loggedIn()), revocationEndpoint: `http://127.0.0.1:${await closedPort()}/revoke` };
     writeFileSync(join(s.home, 'c.json'), JSON.stringify({ 'repo.example.com': asRattlerJson(credential) }));
-    const result = await s.authAsync(['logout', '--all', '--file', 'c.json']);
+    const result = await s.authAsync(['logout', '--all', '--yes', '--file', 'c.json']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/warning: could not revoke the OAuth login for repo.example.com/);
     expect(result.stderr).not.toContain(credential.accessToken);
