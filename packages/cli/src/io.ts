@@ -88,7 +88,7 @@ export function uncheckedStores(unchecked: readonly Unchecked[]): string {
 }
 
 /** Aligned columns for a terminal. */
-export function table(rows: string[][]): string {
+function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
@@ -96,4 +96,33 @@ export function table(rows: string[][]): string {
     });
   }
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+/** What a listing command prints: the records as JSON, or their cells under a header. */
+export interface Rows {
+  json: boolean;
+  records: readonly unknown[];
+  header: string[];
+  /** One row of terminal-safe cells per record; cells past the header are left out. */
+  cells: string[][];
+  /** Said on stderr when there are no records (not with --json: that prints []). */
+  empty: string;
+}
+
+/**
+ * Data on stdout: a JSON array with --json; else an aligned table on a terminal, and when piped
+ * tab-separated rows without empty cells at the end, for scripts.
+ */
+export function printRows(io: Io, rows: Rows): void {
+  const cells = rows.cells.map((row) => row.slice(0, rows.header.length));
+  if (rows.json) data(io, JSON.stringify(rows.records, null, 2));
+  else if (rows.records.length === 0) say(io, rows.empty);
+  else if (io.stdout.isTTY) data(io, table([rows.header, ...cells]));
+  else data(io, cells.map((row) => withoutEmptyEnd(row).join('\t')).join('\n'));
+}
+
+function withoutEmptyEnd(row: string[]): string[] {
+  let end = row.length;
+  while (end > 0 && row[end - 1] === '') end--;
+  return row.slice(0, end);
 }

@@ -1,5 +1,5 @@
 import { escapeForTerminal, keyWarning, usernameOf } from '@auth/core';
-import { data, say, table } from '../io.js';
+import { printRows } from '../io.js';
 import type { Context } from './context.js';
 
 export interface ListedEntry {
@@ -33,31 +33,20 @@ export async function list(ctx: Context): Promise<number> {
   );
   // Listing needs every store: one that could not be checked is named, never left out silently.
   ctx.reportUnavailable();
-  if (ctx.args.json) {
-    data(ctx.io, JSON.stringify(rows, null, 2));
-    return 0;
-  }
-  if (rows.length === 0) {
-    say(ctx.io, unchecked.length ? 'No credentials found in the stores that could be checked.' : 'No credentials are stored.');
-    return 0;
-  }
-  const cells = rows.map((r) => [
-    escapeForTerminal(r.key),
-    r.type,
-    escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''),
-    escapeForTerminal(r.username ?? ''),
-    r.warning ? `warning: ${r.warning}` : '',
-  ]);
   // The NOTE column only when there is a note: the usual listing keeps its four columns.
   const header = ['KEY', 'TYPE', 'STORE', 'USERNAME', 'NOTE'].slice(0, rows.some((r) => r.warning) ? 5 : 4);
-  if (ctx.io.stdout.isTTY) data(ctx.io, table([header, ...cells.map((c) => c.slice(0, header.length))]));
-  // Piped: tab-separated, no empty fields at the end of a row.
-  else data(ctx.io, cells.map((c) => trimEmptyEnd(c).join('\t')).join('\n'));
+  printRows(ctx.io, {
+    json: Boolean(ctx.args.json),
+    records: rows,
+    header,
+    cells: rows.map((r) => [
+      escapeForTerminal(r.key),
+      r.type,
+      escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''),
+      escapeForTerminal(r.username ?? ''),
+      r.warning ? `warning: ${r.warning}` : '',
+    ]),
+    empty: unchecked.length ? 'No credentials found in the stores that could be checked.' : 'No credentials are stored.',
+  });
   return 0;
-}
-
-function trimEmptyEnd(cells: string[]): string[] {
-  let end = cells.length;
-  while (end > 3 && cells[end - 1] === '') end--;
-  return cells.slice(0, end);
 }

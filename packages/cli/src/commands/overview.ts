@@ -1,5 +1,5 @@
 import { type Credential, type CredentialStore, escapeForTerminal, expiryOf, freshCredential, isAuthError, isExpired, keyWarning } from '@auth/core';
-import { data, say, table, warn } from '../io.js';
+import { printRows, warn } from '../io.js';
 import { where } from '../stores.js';
 import type { Context } from './context.js';
 
@@ -68,22 +68,12 @@ export async function overview(ctx: Context): Promise<number> {
   const rows = await Promise.all(entries.map((e) => entryOf(ctx, e.key, e.store, e.shadowed)));
   // A store that could not be checked is named, never left out silently.
   ctx.reportUnavailable();
-  if (ctx.args.json) {
-    data(ctx.io, JSON.stringify(rows, null, 2));
-    return 0;
-  }
-  if (rows.length === 0) {
-    say(ctx.io, unchecked.length ? 'No credentials found in the stores that could be checked.' : 'No credentials are stored.');
-    return 0;
-  }
-  const cells = rows.map((r) => [
-    escapeForTerminal(r.key),
-    r.method,
-    escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''),
-    r.expiresAt ?? '-',
-    r.state,
-  ]);
-  if (ctx.io.stdout.isTTY) data(ctx.io, table([['KEY', 'METHOD', 'STORE', 'EXPIRES', 'STATE'], ...cells]));
-  else data(ctx.io, cells.map((c) => c.join('\t')).join('\n'));
+  printRows(ctx.io, {
+    json: Boolean(ctx.args.json),
+    records: rows,
+    header: ['KEY', 'METHOD', 'STORE', 'EXPIRES', 'STATE'],
+    cells: rows.map((r) => [escapeForTerminal(r.key), r.method, escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''), r.expiresAt ?? '-', r.state]),
+    empty: unchecked.length ? 'No credentials found in the stores that could be checked.' : 'No credentials are stored.',
+  });
   return 0;
 }
