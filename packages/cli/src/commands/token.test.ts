@@ -63,4 +63,14 @@ describe('auth token resolves as a request would', () => {
     expect(out).toMatchObject({ code: 1, stdout: '' });
     expect(out.stderr).toContain('not a token');
   });
+
+  it('a URL that carries its own credentials, or that parsers read differently, is refused', () => {
+    const s = withFile({ 'h.example.com': { BearerToken: 'stored' } });
+    for (const input of ['https://u:pa55-SECRET@h.example.com/', 'https://h.example.com/t/tk-SECRET-1/chan', 'https:///h.example.com', 'https://\\h.example.com']) {
+      const out = token(s, input);
+      expect(out.code, input).toBe(2);
+      expect(out.stdout).toBe('');
+      expect(out.stderr).not.toContain('SECRET');
+    }
+  });
 });

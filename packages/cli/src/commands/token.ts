@@ -19,14 +19,16 @@ async function lookUp(ctx: Context, input: string): Promise<Lookup> {
   const chain = await ctx.stores();
   const t = target(input);
   if ('key' in t) return chain.find(t.key);
-  let url: URL;
-  try {
-    url = new URL(t.url);
-  } catch {
-    throw new UsageError(`${redact(input)} is not a valid URL`);
+  if (!URL.canParse(t.url)) throw new UsageError(`${redact(input)} is not a valid URL`);
+  // A request to such a URL sends the credentials written in it, never a stored token.
+  const { username, password, pathname } = new URL(t.url);
+  if (username || password || /^\/t\/[^/]+/.test(pathname)) {
+    throw new UsageError(`${redact(input)} carries its own credentials (user:password or /t/<token>/), which a request sends instead of a stored token: give the URL without them`);
   }
   try {
-    return await createAuthenticator({ store: chain }).find(url);
+    // The text, not a parsed URL: the authenticator refuses what parsing would silently repair
+    // (`https:///host`, `https://\\host`), as it does for a request.
+    return await createAuthenticator({ store: chain }).find(t.url);
   } catch (error) {
     if (isAuthError(error, 'INVALID_URL', 'INVALID_KEY')) throw new UsageError(error.message);
     throw error;
