@@ -99,4 +99,16 @@ describe('auth login says what the user should know', () => {
     expect(out.stderr).toContain('byte-order mark');
     expect(stored(s)).toBe('{"h.example.com":{"BearerToken":"tok"}}');
   });
+
+  it('--oauth-client-secret - reads stdin like the other secrets', async () => {
+    const s = sandbox({ keychain: false });
+    const issuer = `http://127.0.0.1:${await closedPort()}`;
+    const args = ['login', 'h.example.com', '--oauth', '--oauth-issuer-url', issuer, '--oauth-client-secret', '-', '--file', 'c.json'];
+    const out = await s.authAsync(args, { input: '\ufeffcs-SECRET\n' });
+    // The secret was read (its byte-order mark removed) before the unreachable issuer failed.
+    expect(out.stderr).toContain('byte-order mark (U+FEFF) at the start of the oauth client secret was removed');
+    expect(out.code).toBe(1);
+    expect(out.stderr).not.toContain('cs-SECRET');
+    expect(existsSync(file(s))).toBe(false);
+  });
 });
