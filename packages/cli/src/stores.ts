@@ -69,9 +69,9 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> 
       pending ??= `${error.message}; using the other stores`;
     },
     onFallback(_from, to, error) {
-      // Never a silent shadow: a locked keychain may hold an older entry for the key, and the
-      // keychain comes first in the chain, so that entry wins again once it is unlocked.
-      const shadow = error.reason === 'locked' ? '; an older entry in the keychain may win once it is unlocked (auth logout <host> then removes both)' : '';
+      // Never a silent shadow: a keychain that exists but could not be read (locked, hung) may hold
+      // an older entry for the key, and it comes first in the chain: that entry wins again later.
+      const shadow = error.reason !== 'no-keychain' && error.reason !== 'no-collection' ? '; an older entry in the keychain may win once it is unlocked or answers again (auth logout <host> then removes both)' : '';
       once(`${error.message}; the credential was stored in plain text in ${redact(to.location ?? to.name)} instead${shadow}`);
     },
   });
