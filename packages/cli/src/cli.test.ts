@@ -38,7 +38,7 @@ describe('auth on the file store', () => {
 
   it("pixi's key for prefix.dev (*.prefix.dev) is written and found for repo.prefix.dev URLs", () => {
     const s = sandbox({ keychain: false });
-    expect(s.auth(['login', 'prefix.dev', '--token', 'pfx_x', '--file', 'c.json']).code).toBe(0);
+    expect(s.auth(['login', 'prefix.dev', '--token', 'pfx_x', '--no-verify', '--file', 'c.json']).code).toBe(0);
     expect(Object.keys(json<object>(readFileSync(join(s.home, 'c.json'), 'utf8')))).toEqual(['*.prefix.dev']);
     expect(s.auth(['token', 'https://repo.prefix.dev/my-channel/noarch/repodata.json', '--file', 'c.json']).stdout).toBe('pfx_x\n');
     expect(s.auth(['token', 'prefix.dev', '--file', 'c.json']).stdout).toBe('pfx_x\n');

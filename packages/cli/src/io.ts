@@ -1,6 +1,7 @@
 import { fstatSync, writeSync } from 'node:fs';
+import { escapeForTerminal, redact, type Unchecked } from '@auth/core';
 
-export interface Output {
+interface Output {
   write(text: string): unknown;
   readonly isTTY?: boolean | undefined;
 }
@@ -76,24 +77,18 @@ export function data(io: Io, text: string): void {
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-const NAMED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Text from a user or a store (an input, a key, a username) as a message shows it: redacted, terminal-safe. */
+export function shown(text: string): string {
+  return escapeForTerminal(redact(text));
+}
 
-/**
- * Text from a store (a key, a username), fit for a terminal or a TSV cell: control characters
- * (ESC included, so no escape sequence reaches the terminal), line and bidi controls and
- * backslash itself are shown escaped, so one entry stays on one line and looks like what it is.
- */
-export function escapeForTerminal(text: string): string {
-  return text.replace(/[\\\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, (ch) => {
-    const named = NAMED[ch];
-    if (named) return named;
-    const code = ch.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+/** The stores a command could not ask, named with why: "keychain (locked)". */
+export function uncheckedStores(unchecked: readonly Unchecked[]): string {
+  return unchecked.map((u) => `${u.store.name} (${u.error.message})`).join('; ');
 }
 
 /** Aligned columns for a terminal. */
-export function table(rows: string[][]): string {
+function table(rows: string[][]): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
@@ -101,4 +96,33 @@ export function table(rows: string[][]): string {
     });
   }
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+}
+
+/** What a listing command prints: the records as JSON, or their cells under a header. */
+export interface Rows {
+  json: boolean;
+  records: readonly unknown[];
+  header: string[];
+  /** One row of terminal-safe cells per record; cells past the header are left out. */
+  cells: string[][];
+  /** Said on stderr when there are no records (not with --json: that prints []). */
+  empty: string;
+}
+
+/**
+ * Data on stdout: a JSON array with --json; else an aligned table on a terminal, and when piped
+ * tab-separated rows without empty cells at the end, for scripts.
+ */
+export function printRows(io: Io, rows: Rows): void {
+  const cells = rows.cells.map((row) => row.slice(0, rows.header.length));
+  if (rows.json) data(io, JSON.stringify(rows.records, null, 2));
+  else if (rows.records.length === 0) say(io, rows.empty);
+  else if (io.stdout.isTTY) data(io, table([rows.header, ...cells]));
+  else data(io, cells.map((row) => withoutEmptyEnd(row).join('\t')).join('\n'));
+}
+
+function withoutEmptyEnd(row: string[]): string[] {
+  let end = row.length;
+  while (end > 0 && row[end - 1] === '') end--;
+  return row.slice(0, end);
 }

@@ -32,7 +32,7 @@ describe('usage errors name what is wrong, once', () => {
 
   it('a missing argument is named', async () => {
     expect((await run(['token'])).stderr).toContain('auth token needs <host-or-url>');
-    expect((await run(['status', '--json'])).stderr).toContain('auth status needs <url>');
+    // `auth status` without a URL is the overview (commands/overview.test.ts), not a usage error.
   });
 
   it('--store with a name that is no store lists the stores and loads nothing', async () => {
@@ -83,7 +83,7 @@ describe('errors print nothing the user typed raw', () => {
     for (const args of [['--verbose'], []]) {
       const r = await run(['login', 'evil\u001b[31m\nx.com', '--token', 't', '--file', 'c.json', ...args]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain('invalid host "evil\\x1b[31m\\nx.com"');
+      expect(r.stderr).toContain('invalid host "evil\\e[31m\\nx.com"');
       expect(r.stderr).not.toContain('\u001b');
     }
   });
@@ -141,7 +141,8 @@ describe('login', () => {
     const file = JSON.parse(s.auth(['list', '--json', '--file', 'c.json']).stdout) as unknown[];
     expect(file).toHaveLength(3);
     const raw = JSON.parse(readFileSync(join(s.home, 'c.json'), 'utf8')) as Record<string, { S3Credentials: Record<string, string> }>;
-    expect(raw['s3://b1']?.S3Credentials.access_key_id).toBe('AKID');
-    expect(raw['s3://b2']?.S3Credentials.session_token).toBe('sess');
+    // s3://bucket is keyed by the bucket name, as pixi keys it.
+    expect(raw.b1?.S3Credentials.access_key_id).toBe('AKID');
+    expect(raw.b2?.S3Credentials.session_token).toBe('sess');
   });
 });

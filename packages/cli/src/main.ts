@@ -1,6 +1,7 @@
 import { parseArgv } from './argv.js';
 import { exitCodeFor, UsageError } from './errors.js';
-import { data, escapeForTerminal, type Io, processIo } from './io.js';
+import { escapeForTerminal } from '@auth/core';
+import { data, type Io, processIo } from './io.js';
 import { runCommand } from './run.js';
 import { version } from './version.js';
 

@@ -75,6 +75,28 @@ describe('no secret is ever printed', () => {
     await run(['status', `http://u:${SECRETS.password}@${host}/bearer/x`, '--json']);
     await run(['login', host, '--token', SECRETS.token, '--verify-url', `http://u:${SECRETS.password}@${host}/x`]);
     await run(['__complete', 'logout', '']);
+    // A password or a conda token pasted into a URL, in every command and every position.
+    const inUrl = [`https://u:${SECRETS.password}@h.example.com/chan`, `https://u:${SECRETS.password}/?#@h.example.com/`, `https://h.example.com/t/${SECRETS.conda}/chan`];
+    // Independent of each other and of the session: run side by side.
+    await Promise.all(
+      inUrl.flatMap((url) => [
+        run(['login', url, '--token', 'x']),
+        run(['login', url, '--token', 'x', '--no-verify', '--file', 'c.json', '--verbose']),
+        run(['logout', url]),
+        run(['logout', url, '--file', 'c.json', '--verbose']),
+        run(['token', url]),
+        run(['token', url, '--file', 'c.json', '--verbose']),
+        run(['list', '--store', url]),
+        run(['list', '--file', url, '--verbose']),
+        run(['status', '--file', url, '--json']),
+        run(['login', 'h.example.com', '--token', 'x', '--file', url]),
+        run(['token', 'h.example.com', '--file', url]),
+        run(['logout', 'h.example.com', '--file', url]),
+      ]),
+    );
+    await run(['status', `http://${host}/t/${SECRETS.conda}/x.json`, '--json']);
+    await run(['status', '--json']);
+    await run(['status']);
 
     // The session did what it says (so the check below is not vacuous).
     expect(tokenStdout.slice(0, 3)).toEqual([`${SECRETS.token}\n`, `${SECRETS.conda}\n`, `${SECRETS.fixtureBearer}\n`]);
@@ -86,5 +108,5 @@ describe('no secret is ever printed', () => {
     }
     expect(all).not.toContain(encodeURIComponent(SECRETS.fixturePassword));
     expect(all).not.toContain(Buffer.from(`u:${SECRETS.password}`).toString('base64'));
-  }, 120_000);
+  }, 300_000);
 });

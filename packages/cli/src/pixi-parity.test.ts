@@ -41,12 +41,12 @@ describe("pixi tests/integration_python: test_pixi_auth", () => {
     // ~/.rattler/credentials.json, as here (no D-Bus session in this sandbox).
     const s = sandbox({ keychain: false });
     const file = join(s.home, '.rattler', 'credentials.json');
-    // pixi checks prefix.dev tokens against prefix.dev's API (the test expects "Unauthorized or
-    // invalid token" for DUMMY_TOKEN); tests here never reach the internet, and `auth` verifies
-    // only when asked (--verify), so these logins store the token.
+    // pixi checks prefix.dev tokens against prefix.dev's API (its test expects "Unauthorized or
+    // invalid token" for DUMMY_TOKEN; login.test.ts covers that refusal against a loopback API);
+    // tests here never reach the internet, so these logins skip the check with --no-verify.
     const logins = [
-      ['login', '--token', 'DUMMY_TOKEN', 'https://prefix.dev/'],
-      ['login', '--token', 'DUMMY_TOKEN', 'https://repo.prefix.dev/'],
+      ['login', '--token', 'DUMMY_TOKEN', 'https://prefix.dev/', '--no-verify'],
+      ['login', '--token', 'DUMMY_TOKEN', 'https://repo.prefix.dev/', '--no-verify'],
       ['login', '--conda-token', 'DUMMY_TOKEN', 'https://conda.anaconda.org'],
       ['login', '--username', 'DUMMY_USER', '--password', 'DUMMY_PASS', 'https://host.org'],
       ['login', '--s3-access-key-id', 'DUMMY_ID', '--s3-secret-access-key', 'DUMMY_KEY', '--s3-session-token', 'DUMMY_TOKEN', 's3://amazon-aws.com'],

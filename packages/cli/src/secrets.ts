@@ -1,11 +1,12 @@
 import { UsageError } from './errors.js';
-import type { Io } from './io.js';
+import { stripBom } from '@auth/core';
+import { type Io, say } from './io.js';
 
 // Stdin is read once per run: a second `-` would get nothing.
 const stdinRead = new WeakSet<Io>();
 
 /** All of stdin, one trailing newline dropped: the value of a flag given as `-`. */
-export async function readStdin(io: Io, flag: string): Promise<string> {
+async function readStdin(io: Io, flag: string): Promise<string> {
   if (stdinRead.has(io)) throw new UsageError(`only one value can be read from stdin; --${flag} - is the second`);
   stdinRead.add(io);
   const chunks: Buffer[] = [];
@@ -55,16 +56,26 @@ export function ask(io: Io, question: string, options: { echo: boolean }): Promi
 }
 
 /**
+ * A value as piped or pasted, without the byte-order mark an editor may have put in front; the
+ * user is told, since the stored value then differs from the bytes given.
+ */
+export function withoutBom(io: Io, flag: string, text: string): string {
+  const { value, stripped } = stripBom(text);
+  if (stripped) say(io, `A byte-order mark (U+FEFF) at the start of the ${flag.replace(/-/g, ' ')} was removed.`);
+  return value;
+}
+
+/**
  * The value of a login flag: as given; for `-`, stdin, or in a terminal a question (without
  * echo for a secret); when left out, the question in a terminal, else a usage error.
  */
 export async function flagValue(io: Io, flag: string, given: string | undefined, question: string, secret: boolean): Promise<string> {
   if (given !== undefined && given !== '-') return given;
   if (!io.stdin.isTTY) {
-    if (given === '-') return readStdin(io, flag);
+    if (given === '-') return withoutBom(io, flag, await readStdin(io, flag));
     throw new UsageError(`--${flag} is needed: give it, or "-" to read it from stdin`, { help: 'auth login --help' });
   }
-  const answer = await ask(io, question, { echo: !secret });
+  const answer = withoutBom(io, flag, await ask(io, question, { echo: !secret }));
   if (answer === '') throw new UsageError(`no ${flag.replace(/-/g, ' ')} was entered`);
   return answer;
 }

@@ -120,7 +120,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'status',
     describe: 'Send one authenticated GET to a URL (headers only) and report the credential sent and the HTTP status',
-    positionals: [{ name: 'url', describe: 'The URL to request', required: true }],
+    positionals: [{ name: 'url', describe: 'The URL to request; without it, an overview of every stored credential', required: false }],
     options: {
       json,
       timeout: { type: 'string', value: 'seconds', describe: 'Wait at most this long for the response headers (default 30, at most 3600)' },

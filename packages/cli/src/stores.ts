@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type { CredentialStore } from '@auth/core';
-import { StoreChain } from '@auth/core';
+import { redact, StoreChain } from '@auth/core';
 import { UsageError } from './errors.js';
 import { STORE_NAMES } from './spec.js';
 import { closest, didYouMean } from './suggest.js';
@@ -23,7 +23,8 @@ const netrcStore = async (io: Io) =>
 
 /** A store as messages name it: its name, and where it keeps its data. */
 export function where(store: CredentialStore): string {
-  return store.location ? `${store.name} (${store.location})` : store.name;
+  // A path is shown redacted: one typed from a URL may hold a password or a conda token.
+  return store.location ? `${store.name} (${redact(store.location)})` : store.name;
 }
 
 /** The chain a command works on, and the keychain warning it owes the user, if any. */
@@ -37,7 +38,7 @@ export interface Selection {
 const KEYCHAIN_ADVICE = 'AUTH_KEYCHAIN_TIMEOUT_MS=<ms> waits longer for it; AUTH_KEYCHAIN=off leaves it out';
 
 /** `AUTH_KEYCHAIN=off` leaves the keychain out of the default chain (headless machines). */
-export const keychainOff = (env: NodeJS.ProcessEnv): boolean => env.AUTH_KEYCHAIN?.toLowerCase() === 'off';
+const keychainOff = (env: NodeJS.ProcessEnv): boolean => env.AUTH_KEYCHAIN?.toLowerCase() === 'off';
 
 /**
  * The stores a command works on, as a chain. `--file` or `--store` select one store, whose
@@ -68,7 +69,10 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> 
       pending ??= `${error.message}; using the other stores`;
     },
     onFallback(_from, to, error) {
-      once(`${error.message}; the credential was stored in plain text in ${to.location ?? to.name} instead`);
+      // Never a silent shadow: a keychain that exists but could not be read (locked, hung) may hold
+      // an older entry for the key, and it comes first in the chain: that entry wins again later.
+      const shadow = error.reason !== 'no-keychain' && error.reason !== 'no-collection' ? '; an older entry in the keychain may win once it is unlocked or answers again (auth logout <host> then removes both)' : '';
+      once(`${error.message}; the credential was stored in plain text in ${redact(to.location ?? to.name)} instead${shadow}`);
     },
   });
   return { chain, reportUnavailable: () => pending !== undefined && once(pending) };

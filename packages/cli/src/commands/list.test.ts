@@ -15,7 +15,7 @@ describe('auth list output', () => {
     const out = s.auth(['list', '--file', 'c.json']);
     expect(out.code).toBe(0);
     expect(out.stdout).toBe(
-      ['a.example.com\tbearer\tfile', 'b.example.com\tbasic\tfile\tu\\tv\\x1b[2J', 'evil\\x1b]0;pwned\\x07\\nx.example.com\tbearer\tfile', ''].join('\n'),
+      ['a.example.com\tbearer\tfile', 'b.example.com\tbasic\tfile\tu\\tv\\e[2J', 'evil\\e]0;pwned\\u0007\\nx.example.com\tbearer\tfile', ''].join('\n'),
     );
   });
 
@@ -54,5 +54,19 @@ describe('the keychain-unavailable warning', () => {
     expect(off.stderr).toBe(`Stored a token for o.example.com in file (${join(s.home, '.rattler', 'credentials.json')}).\n`);
     expect(s.auth(['list'], { env }).stderr).toBe('');
     expect(s.auth(['logout', 'o.example.com'], { env }).stderr).not.toContain('warning');
+  });
+});
+
+describe('auth list flags keys another tool wrote that auth does not use', () => {
+  it('a wildcard over a public suffix or a top-level domain: shown, marked, a "warning" in JSON', () => {
+    const s = sandbox({ keychain: false });
+    writeFileSync(join(s.home, 'c.json'), JSON.stringify({ '*.dev': { BearerToken: 't' }, '*.github.io': { BearerToken: 't' }, 'ok.example.com': { BearerToken: 't' } }));
+    const listed = JSON.parse(s.auth(['list', '--json', '--file', 'c.json']).stdout) as { key: string; warning?: string }[];
+    expect(listed.find((e) => e.key === '*.dev')?.warning).toContain('top-level domain');
+    expect(listed.find((e) => e.key === '*.github.io')?.warning).toContain('public suffix');
+    expect(listed.find((e) => e.key === 'ok.example.com')).not.toHaveProperty('warning');
+    const piped = s.auth(['list', '--file', 'c.json']).stdout.split('\n');
+    expect(piped).toContain('ok.example.com\tbearer\tfile');
+    expect(piped.find((l) => l.startsWith('*.dev\t'))).toMatch(/^\*\.dev\tbearer\tfile\t\twarning: /);
   });
 });

@@ -1,5 +1,5 @@
-import { usernameOf } from '@auth/core';
-import { data, escapeForTerminal, say, table } from '../io.js';
+import { escapeForTerminal, keyWarning, usernameOf } from '@auth/core';
+import { printRows } from '../io.js';
 import type { Context } from './context.js';
 
 export interface ListedEntry {
@@ -8,33 +8,45 @@ export interface ListedEntry {
   store: string;
   shadowed: boolean;
   username?: string;
+  /** Why this key is not used as one may think (a wildcard over a public suffix another tool wrote…). */
+  warning?: string;
 }
 
 export async function list(ctx: Context): Promise<number> {
   const chain = await ctx.stores();
-  const { entries } = await chain.entries();
+  const { entries, unchecked } = await chain.entries();
   const rows: ListedEntry[] = await Promise.all(
     entries.map(async ({ key, store, shadowed }) => {
       // The type lives inside the secret: read it, keep only the type and a basic username.
       const credential = await store.get(key);
       const username = credential && usernameOf(credential);
-      return { key, type: credential?.type ?? 'unknown', store: store.name, shadowed, ...(username !== undefined ? { username } : {}) };
+      const warning = keyWarning(key);
+      return {
+        key,
+        type: credential?.type ?? 'unknown',
+        store: store.name,
+        shadowed,
+        ...(username !== undefined ? { username } : {}),
+        ...(warning !== undefined ? { warning } : {}),
+      };
     }),
   );
-
-  // Listing needs every store: one that was passed over is worth its warning.
+  // Listing needs every store: one that could not be checked is named, never left out silently.
   ctx.reportUnavailable();
-  if (ctx.args.json) {
-    data(ctx.io, JSON.stringify(rows, null, 2));
-    return 0;
-  }
-  if (rows.length === 0) {
-    say(ctx.io, 'No credentials are stored.');
-    return 0;
-  }
-  const cells = rows.map((r) => [escapeForTerminal(r.key), r.type, escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''), escapeForTerminal(r.username ?? '')]);
-  if (ctx.io.stdout.isTTY) data(ctx.io, table([['KEY', 'TYPE', 'STORE', 'USERNAME'], ...cells]));
-  // Piped: tab-separated, no empty last field (no username) at the end of a row.
-  else data(ctx.io, cells.map((c) => (c[3] ? c : c.slice(0, 3)).join('\t')).join('\n'));
+  // The NOTE column only when there is a note: the usual listing keeps its four columns.
+  const header = ['KEY', 'TYPE', 'STORE', 'USERNAME', 'NOTE'].slice(0, rows.some((r) => r.warning) ? 5 : 4);
+  printRows(ctx.io, {
+    json: Boolean(ctx.args.json),
+    records: rows,
+    header,
+    cells: rows.map((r) => [
+      escapeForTerminal(r.key),
+      r.type,
+      escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''),
+      escapeForTerminal(r.username ?? ''),
+      r.warning ? `warning: ${r.warning}` : '',
+    ]),
+    empty: unchecked.length ? 'No credentials found in the stores that could be checked.' : 'No credentials are stored.',
+  });
   return 0;
 }

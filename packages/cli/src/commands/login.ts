@@ -1,7 +1,7 @@
-import { type Credential, keyFromInput, validateCredential } from '@auth/core';
+import { type Credential, keyFromInput, loginKeyNote, validateCredential } from '@auth/core';
 import { UsageError } from '../errors.js';
-import { say } from '../io.js';
-import { ask, flagValue } from '../secrets.js';
+import { say, shown } from '../io.js';
+import { ask, flagValue, withoutBom } from '../secrets.js';
 import { where } from '../stores.js';
 import { type Context, str } from './context.js';
 
@@ -28,9 +28,12 @@ export function hostOf(key: string): string {
 }
 export const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
 
+/** An `s3://bucket` input: keyed by the bucket name as pixi keys it, so the input tells. */
+const isS3Input = (input: string) => /^\s*s3:\/\//i.test(input);
+
 /** pixi's rules: prefix.dev takes a token, anaconda.org a conda token, s3:// S3 credentials and only those. */
-function checkHostRules(key: string, kind: Kind): void {
-  if (key.startsWith('s3://') !== (kind === 's3')) {
+function checkHostRules(input: string, key: string, kind: Kind): void {
+  if (isS3Input(input) !== (kind === 's3')) {
     throw new UsageError(kind === 's3' ? 'S3 credentials go with an s3://bucket key' : 'an s3://bucket key takes S3 credentials: use --s3-access-key-id and --s3-secret-access-key');
   }
   const host = hostOf(key);
@@ -46,14 +49,14 @@ function checkHostRules(key: string, kind: Kind): void {
  * No credential flag: in a terminal, ask for a token (a conda token for anaconda.org); an empty
  * answer asks for a username and password instead. Without a terminal, say which flags there are.
  */
-async function askForCredential(ctx: Context, key: string): Promise<Credential> {
+async function askForCredential(ctx: Context, input: string, key: string): Promise<Credential> {
   const { io } = ctx;
   if (!io.stdin.isTTY) throw new UsageError(`say which credential to store: ${ALL_FLAGS}`, { help: 'auth login --help' });
-  if (key.startsWith('s3://')) return credentialFrom(ctx, 's3', key);
+  if (isS3Input(input)) return credentialFrom(ctx, 's3', key);
   if (within(hostOf(key), 'anaconda.org')) {
     return { type: 'conda-token', token: await flagValue(io, 'conda-token', undefined, `Conda token for ${key}: `, true) };
   }
-  const token = await ask(io, `Token for ${key} (leave empty to give a username and password): `, { echo: false });
+  const token = withoutBom(io, 'token', await ask(io, `Token for ${key} (leave empty to give a username and password): `, { echo: false }));
   if (token) return { type: 'bearer', token };
   return basicFrom(ctx, key);
 }
@@ -90,16 +93,27 @@ export async function login(ctx: Context): Promise<number> {
   const input = str(ctx.args.host) ?? '';
   const key = keyFromInput(input);
   const oauth = await import('../oauth/login.js');
-  if (oauth.oauthRequested(ctx.args, key)) return oauth.oauthLogin(ctx, input, key);
+  if (oauth.oauthRequested(ctx.args, key)) {
+    // `--oauth-client-secret -` reads stdin like every other secret.
+    if (ctx.args['oauth-client-secret'] === '-') ctx.args['oauth-client-secret'] = await flagValue(ctx.io, 'oauth-client-secret', '-', 'OAuth client secret: ', true);
+    return oauth.oauthLogin(ctx, input, key);
+  }
   const kind = kindOf(ctx.args);
-  if (kind) checkHostRules(key, kind);
-  const credential = kind ? await credentialFrom(ctx, kind, key) : await askForCredential(ctx, key);
-  checkHostRules(key, credential.type as Kind);
+  if (kind) checkHostRules(input, key, kind);
+  // Prompts name an s3:// login by its URL: the key alone is a bare bucket name.
+  const label = isS3Input(input) ? `s3://${key}` : key;
+  const credential = kind ? await credentialFrom(ctx, kind, label) : await askForCredential(ctx, input, label);
+  checkHostRules(input, key, credential.type as Kind);
   validateCredential(credential);
 
   if (ctx.args.verify || ctx.args['verify-url'] !== undefined) {
     const { verifyBeforeLogin } = await import('./status.js');
     await verifyBeforeLogin(ctx, input, key, credential);
+  }
+  if (credential.type === 'bearer' && within(hostOf(key), 'prefix.dev') && ctx.args.verify !== false) {
+    const { checkPrefixDevToken } = await import('./prefix-dev-check.js');
+    const user = await checkPrefixDevToken(ctx.io, credential.token);
+    say(ctx.io, `prefix.dev accepted the token (user ${shown(user)}).`);
   }
 
   const chain = await ctx.stores();
@@ -107,8 +121,10 @@ export async function login(ctx: Context): Promise<number> {
   const store = await chain.store(key, credential);
   if (before?.store === store) {
     const change = before.credential.type === credential.type ? '' : ` with ${some(credential.type)}`;
-    say(ctx.io, `Replaced the ${NAMES[before.credential.type]} stored for ${key} in ${where(store)}${change}.`);
-  } else say(ctx.io, `Stored ${some(credential.type)} for ${key} in ${where(store)}.`);
+    say(ctx.io, `Replaced the ${NAMES[before.credential.type]} stored for ${shown(key)} in ${where(store)}${change}.`);
+  } else say(ctx.io, `Stored ${some(credential.type)} for ${shown(key)} in ${where(store)}.`);
+  const note = loginKeyNote(input);
+  if (note) say(ctx.io, `note: ${note}`);
   return 0;
 }
 

@@ -115,6 +115,7 @@ function describeSent(report: StatusReport): string {
 }
 
 export async function status(ctx: Context): Promise<number> {
+  if (ctx.args.url === undefined) return (await import('./overview.js')).overview(ctx);
   const url = parseUrl(str(ctx.args.url) ?? '', '<url>');
   const timeoutMs = timeoutOf(ctx);
   const authenticator = createAuthenticator({ store: await ctx.stores() });
