@@ -21,6 +21,23 @@ const keychainStore = async () => new (await import('@auth/store-keychain')).Key
 const netrcStore = async (io: Io) =>
   new (await import('@auth/store-netrc')).NetrcStore({ env: io.env, onWarning: (message) => warn(io, message) });
 
+/**
+ * ~/.rattler/credentials.json. Without a usable HOME it is an error (never the current folder),
+ * unless RATTLER_AUTH_FILE names a file: then that file serves alone, and a warning says why.
+ */
+async function defaultFileStore(io: Io, hasEnvFile: boolean): Promise<CredentialStore[]> {
+  const { FileStore, defaultCredentialsPath } = await import('@auth/store-file');
+  if (hasEnvFile) {
+    try {
+      defaultCredentialsPath(io.env);
+    } catch (error) {
+      warn(io, `${(error as Error).message}; using RATTLER_AUTH_FILE without it`);
+      return [];
+    }
+  }
+  return [new FileStore({ env: io.env })];
+}
+
 /** A store as messages name it: its name, and where it keeps its data. */
 export function where(store: CredentialStore): string {
   // A path is shown redacted: one typed from a URL may hold a password or a conda token.
@@ -56,7 +73,7 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> 
   const envFile = io.env.RATTLER_AUTH_FILE;
   if (envFile) stores.push(await fileStore(io, resolve(io.cwd, envFile)));
   if (!keychainOff(io.env)) stores.push(await keychainStore());
-  stores.push(await fileStore(io), await netrcStore(io));
+  stores.push(...(await defaultFileStore(io, Boolean(envFile))), await netrcStore(io));
   let pending: string | undefined;
   let warned = false;
   const once = (message: string) => {
