@@ -1,4 +1,5 @@
-import { type Applied, applicationOf, checkStored, type S3Endpoint, type Step, steps } from './application.js';
+import { type Applied, applicationOf, checkStored, presigned, type S3Endpoint, type Step, type StepContext, steps } from './application.js';
+import type { Env } from './aws-config.js';
 import { ChainReader } from './chain-reader.js';
 import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
@@ -15,7 +16,7 @@ export interface Authenticator {
   /** Like `resolve`, and also the stores that could not be checked (unavailable, locked). */
   find(url: string | URL): Promise<Lookup>;
   /** What a request to this URL gets, and from which key and store: the got hooks and fetch use it per hop. */
-  applicationFor(url: string | URL): Promise<Applied | undefined>;
+  applicationFor(url: string | URL, request?: { method?: string | undefined }): Promise<Applied | undefined>;
   /** The request to send: headers or URL with the credential applied, or unchanged. */
   decorate<H extends HeadersInput = Record<string, string>>(request: RequestInput<H>): Promise<DecoratedRequest<H>>;
   /** Forgets every cached key and credential, so the next request reads the stores again. */
@@ -27,6 +28,8 @@ export interface AuthenticatorOptions {
   store: CredentialStore;
   /** S3 endpoints by bucket name. */
   s3?: Record<string, S3Endpoint>;
+  /** Where the AWS variables and `HOME` come from for `s3://` URLs (default `process.env`). */
+  env?: Env;
 }
 
 /** A credential as the authenticator keeps it: checked once, applied from then on. */
@@ -71,6 +74,7 @@ function entryOf(resolution: Resolution): Entry {
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const chain = StoreChain.of(options.store);
   const s3 = options.s3 ?? {};
+  const env = options.env;
   let reader = new ChainReader(chain);
   let origins = new Map<string, OriginRecord>();
   let entries = new WeakMap<Credential, Entry>();
@@ -115,13 +119,15 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return record.pending;
   }
 
-  function applied(settled: Settled, target: RequestUrl): Applied | Promise<Applied> | undefined {
+  function applied(settled: Settled, target: RequestUrl, method: string | undefined): Applied | Promise<Applied> | undefined {
     const entry = settled.entry;
-    if (!entry) return undefined;
+    const context: StepContext = { url: target.url, s3, method, env };
+    // Nothing stored: an s3:// URL is still signed with AWS's keys from the environment or files.
+    if (!entry) return target.url.protocol === 's3:' ? presigned(context).then((application) => ({ key: undefined, store: undefined, application })) : undefined;
     if (entry.error) throw entry.error;
     if (entry.applied) return entry.applied;
     const { resolution } = entry;
-    return (entry.step as Step)(resolution, { url: target.url, s3 }).then((application) => ({
+    return (entry.step as Step)(resolution, context).then((application) => ({
       key: resolution.key,
       store: resolution.store,
       application,
@@ -157,9 +163,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async resolve(url) {
       return (await find(url)).found;
     },
-    async applicationFor(url) {
+    async applicationFor(url, request) {
       const target = parseRequestUrl(url);
-      return applied(warm(target) ?? (await lookupFor(target)), target);
+      return applied(warm(target) ?? (await lookupFor(target)), target, request?.method);
     },
     async decorate(request) {
       const early = typeof request.url === 'string' ? warmByText(request.url) : undefined;
@@ -169,7 +175,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const settled = early ?? warm(target) ?? (await lookupFor(target));
       // The common case, a credential applied the same way to every request, awaits nothing.
       const fixed = settled.entry?.applied;
-      const application = fixed ? fixed.application : (await applied(settled, target))?.application;
+      const application = fixed ? fixed.application : (await applied(settled, target, request.method))?.application;
       return applyTo(target, request.headers, application) ?? unchanged(target, request.headers);
     },
     clear() {

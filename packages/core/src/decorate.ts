@@ -6,6 +6,8 @@ import { parseRequestUrl, type RequestUrl } from './request-url.js';
 export interface RequestInput<H extends HeadersInput = HeadersInput> {
   url: string | URL;
   headers?: H | undefined;
+  /** The request method (default GET): an `s3://` URL is presigned for GET or HEAD. */
+  method?: string | undefined;
 }
 
 /** The request to send: the parsed URL's href, and headers of the kind that came in. */
