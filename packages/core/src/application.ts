@@ -4,7 +4,7 @@ import type { Env } from './aws-config.js';
 import { InvalidCredentialError, isAuthError } from './errors.js';
 import { freshCredential } from './oauth-refresh.js';
 import { redactPresignedUrl } from './s3-presign.js';
-import { s3RequestFor } from './s3-request.js';
+import { type S3BucketOptions, s3RequestFor } from './s3-request.js';
 import type { CredentialStore } from './store.js';
 
 /** What one request gets from a credential. */
@@ -27,11 +27,8 @@ export interface Applied {
   application: Application;
 }
 
-export interface S3Endpoint {
-  endpointUrl?: string;
-  region?: string;
-  forcePathStyle?: boolean;
-}
+/** A bucket's endpoint, region and addressing style (pixi's `s3-options`). */
+export type S3Endpoint = S3BucketOptions;
 
 /** What a step may use besides the credential. */
 export interface StepContext {
