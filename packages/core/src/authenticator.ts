@@ -3,11 +3,11 @@ import type { Env } from './aws-config.js';
 import { ChainReader } from './chain-reader.js';
 import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
-import { applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
+import { applyPathToText, applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
 import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
 import { normalizeHostname } from './keys.js';
 import { candidateKeys, hostBases } from './match.js';
-import { parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
+import { isCanonicalTail, parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
 import type { CredentialStore } from './store.js';
 
 export interface Authenticator {
@@ -134,20 +134,19 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     }));
   }
 
-  /** The settled answer for a URL text that starts with an origin settled before (so canonical). */
-  function warmByText(text: string): Settled | undefined {
-    if (!reader.settled) return undefined;
-    const origin = textOrigin(text);
-    return origin === undefined ? undefined : origins.get(origin)?.settled;
-  }
 
   /**
    * A warm origin with a header credential or none: the decision depends on the origin alone,
-   * and the URL is not changed, so it is not parsed. Undefined: the URL must be parsed.
+   * and the URL is not changed, so it is not parsed. A conda token on a URL text that is already
+   * canonical is spliced into the text. Undefined: the URL must be parsed.
    */
-  function unparsed<H extends HeadersInput>(settled: Settled, text: string, headers: H | undefined): DecoratedRequest<H> | undefined {
+  function unparsed<H extends HeadersInput>(settled: Settled, text: string, at: number, headers: H | undefined): DecoratedRequest<H> | undefined {
     if (!settled.entry) return { url: text, headers: headers ?? ({} as H) };
     const application = settled.entry.applied?.application;
+    if (application?.kind === 'path') {
+      if (!isCanonicalTail(text, at)) return undefined;
+      return applyPathToText(text, at, headers, application) ?? { url: text, headers: headers ?? ({} as H) };
+    }
     if (application?.kind !== 'header') return undefined;
     if (authorizationOf(headers) !== undefined) return { url: text, headers: headers as H };
     return { url: text, headers: withAuthorization(headers, application.value) };
@@ -168,8 +167,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       return applied(warm(target) ?? (await lookupFor(target)), target, request?.method);
     },
     async decorate(request) {
-      const early = typeof request.url === 'string' ? warmByText(request.url) : undefined;
-      const quick = early && unparsed(early, request.url as string, request.headers);
+      // A URL text that starts with an origin settled before (so canonical) may need no parsing.
+      const origin = typeof request.url === 'string' && reader.settled ? textOrigin(request.url) : undefined;
+      const early = origin === undefined ? undefined : origins.get(origin)?.settled;
+      const quick = early && unparsed(early, request.url as string, (origin as string).length, request.headers);
       if (quick) return quick;
       const target = parseRequestUrl(request.url);
       const settled = early ?? warm(target) ?? (await lookupFor(target));
