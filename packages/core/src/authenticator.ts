@@ -5,7 +5,6 @@ import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import { applyPathToText, applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
 import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
-import { normalizeHostname } from './keys.js';
 import { candidateKeys, hostBases } from './match.js';
 import { isCanonicalTail, parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
 import type { CredentialStore } from './store.js';
