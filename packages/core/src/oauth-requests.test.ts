@@ -7,6 +7,7 @@ import { PUBLIC_CLIENT, startProvider, type TestProvider } from '@auth/test-supp
 import { createAuthenticator } from './authenticator.js';
 import type { OAuthCredential } from './credential.js';
 import { createFetch } from './fetch.js';
+import { credentialFromTokens } from './oauth-endpoint.js';
 import { authHooks } from './got.js';
 import { MemoryStore } from './store.js';
 
@@ -41,18 +42,12 @@ afterAll(async () => {
 
 const refreshCalls = () => provider.tokenCalls.filter((c) => c.grantType === 'refresh_token').length;
 
-/** A real login at the provider whose access token expires in `expiresIn` seconds. */
+/** A real login at the provider, read as the CLI reads a token response, expiring in `expiresIn` seconds. */
 async function loggedIn(expiresIn: number): Promise<OAuthCredential> {
-  const tokens = await provider.issueTokens();
-  return {
-    type: 'oauth',
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token ?? null,
-    expiresAt: Math.floor(Date.now() / 1000) + expiresIn,
-    tokenEndpoint: provider.tokenEndpoint,
-    revocationEndpoint: provider.revocationEndpoint,
-    clientId: PUBLIC_CLIENT,
-  };
+  const reply = { status: 200, body: { ...(await provider.issueTokens()) } };
+  const now = Math.floor(Date.now() / 1000);
+  const endpoints = { tokenEndpoint: provider.tokenEndpoint, revocationEndpoint: provider.revocationEndpoint, clientId: PUBLIC_CLIENT };
+  return { ...credentialFromTokens(reply, endpoints, now), expiresAt: now + expiresIn };
 }
 
 /** The login one second before expiry, in a fresh store, with the counters before the requests. */
