@@ -124,9 +124,13 @@ export const commands: CommandSpec[] = [
     options: {
       json,
       timeout: { type: 'string', value: 'seconds', describe: 'Wait at most this long for the response headers (default 30, at most 3600)' },
+      's3-endpoint-url': { type: 'string', value: 'url', describe: "For an s3:// URL: the bucket's endpoint (default: the AWS settings, else AWS)" },
+      's3-region': { type: 'string', value: 'region', describe: "For an s3:// URL: the bucket's region (default: the AWS settings, else us-east-1)" },
+      's3-force-path-style': { type: 'boolean', describe: 'For an s3:// URL: address the bucket in the path, not the host name' },
     },
     examples: [
       ['$0 status https://repo.prefix.dev/my-channel/noarch/repodata.json', 'Check that the stored credential works'],
+      ['$0 status s3://my-bucket/channel/noarch/repodata.json --s3-endpoint-url http://localhost:9000', 'Check S3 keys against a MinIO bucket'],
       ['$0 status https://registry.example.com/-/whoami --json', 'The result as JSON'],
     ],
   },

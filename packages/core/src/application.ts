@@ -1,6 +1,10 @@
 import type { Resolution } from './chain.js';
 import { type Credential, type CredentialType, isExpired, validateCredential } from './credential.js';
-import { InvalidCredentialError } from './errors.js';
+import type { Env } from './aws-config.js';
+import { InvalidCredentialError, isAuthError } from './errors.js';
+import { freshCredential } from './oauth-refresh.js';
+import { redactPresignedUrl } from './s3-presign.js';
+import { type S3BucketOptions, s3RequestFor } from './s3-request.js';
 import type { CredentialStore } from './store.js';
 
 /** What one request gets from a credential. */
@@ -13,18 +17,18 @@ export type Application =
   | { kind: 'url'; url: string }
   | { kind: 'none' };
 
-/** What the authenticator applied to a request, and where it came from. */
+/**
+ * What the authenticator applied to a request, and where it came from. An `s3://` request signed
+ * with AWS's own keys (environment, shared files) has no key and no store.
+ */
 export interface Applied {
-  key: string;
-  store: CredentialStore;
+  key: string | undefined;
+  store: CredentialStore | undefined;
   application: Application;
 }
 
-export interface S3Endpoint {
-  endpointUrl?: string;
-  region?: string;
-  forcePathStyle?: boolean;
-}
+/** A bucket's endpoint, region and addressing style (pixi's `s3-options`). */
+export type S3Endpoint = S3BucketOptions;
 
 /** What a step may use besides the credential. */
 export interface StepContext {
@@ -32,12 +36,17 @@ export interface StepContext {
   url: URL;
   /** Per-bucket S3 endpoints from `createAuthenticator({ s3 })`. */
   s3: Readonly<Record<string, S3Endpoint>>;
+  /** The request method: an S3 URL is presigned for GET or HEAD only (default GET). */
+  method?: string | undefined;
+  /** Where the AWS variables and `HOME` come from (default `process.env`). */
+  env?: Env | undefined;
 }
 
 /** Work that must run per request before a credential can be applied (refresh, signing). */
 export type Step = (resolution: Resolution, context: StepContext) => Promise<Application>;
 
 const NONE: Application = { kind: 'none' };
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The one place where asynchronous work per credential kind plugs in. A kind listed here gets
@@ -49,9 +58,39 @@ const NONE: Application = { kind: 'none' };
  *    `context.s3[bucket]`.
  */
 export const steps: { readonly [K in CredentialType]?: Step } = {
-  oauth: async ({ credential }) => applicationOf(credential),
-  s3: async () => NONE,
+  oauth: async (resolution) => {
+    let fresh: Credential;
+    try {
+      fresh = await freshCredential(resolution);
+    } catch (error) {
+      // The login is over (refresh token refused, logged out elsewhere): the request goes without.
+      if (isAuthError(error, 'OAUTH_EXPIRED')) return NONE;
+      throw error;
+    }
+    if (fresh !== resolution.credential) checkStored(fresh, resolution.key);
+    return applicationOf(fresh);
+  },
+  s3: (resolution, context) => presigned(context, resolution.credential),
 };
+
+/**
+ * The presigned URL for an `s3://` request, signed with the stored credential when there is one,
+ * else with AWS's keys (environment, then the shared files). Undefined for other schemes.
+ */
+export async function presigned(context: StepContext, storedCredential?: Credential): Promise<Application> {
+  const method = context.method === undefined ? 'GET' : context.method.toUpperCase();
+  const request = await s3RequestFor(context.url, {
+    ...(storedCredential ? { storedCredential } : {}),
+    s3: context.s3,
+    ...(context.env ? { env: context.env } : {}),
+    method: method as 'GET' | 'HEAD',
+  });
+  if (!request) return NONE;
+  const application: Application = { kind: 'url', url: request.url };
+  // util.inspect shows the URL without its signature.
+  Object.defineProperty(application, INSPECT, { value: () => ({ kind: 'url', url: redactPresignedUrl(request.url) }), enumerable: false });
+  return application;
+}
 
 export function applicationOf(credential: Credential, nowSeconds = Date.now() / 1000): Application {
   switch (credential.type) {

@@ -1,11 +1,12 @@
-import { type Applied, applicationOf, checkStored, type S3Endpoint, type Step, steps } from './application.js';
+import { type Applied, applicationOf, checkStored, presigned, type S3Endpoint, type Step, type StepContext, steps } from './application.js';
+import type { Env } from './aws-config.js';
 import { ChainReader } from './chain-reader.js';
 import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
-import { applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
+import { applyPathToText, applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
 import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
 import { candidateKeys, hostBases } from './match.js';
-import { parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
+import { isCanonicalTail, parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
 import type { CredentialStore } from './store.js';
 
 export interface Authenticator {
@@ -14,7 +15,7 @@ export interface Authenticator {
   /** Like `resolve`, and also the stores that could not be checked (unavailable, locked). */
   find(url: string | URL): Promise<Lookup>;
   /** What a request to this URL gets, and from which key and store: the got hooks and fetch use it per hop. */
-  applicationFor(url: string | URL): Promise<Applied | undefined>;
+  applicationFor(url: string | URL, request?: { method?: string | undefined }): Promise<Applied | undefined>;
   /** The request to send: headers or URL with the credential applied, or unchanged. */
   decorate<H extends HeadersInput = Record<string, string>>(request: RequestInput<H>): Promise<DecoratedRequest<H>>;
   /** Forgets every cached key and credential, so the next request reads the stores again. */
@@ -26,6 +27,8 @@ export interface AuthenticatorOptions {
   store: CredentialStore;
   /** S3 endpoints by bucket name. */
   s3?: Record<string, S3Endpoint>;
+  /** Where the AWS variables and `HOME` come from for `s3://` URLs (default `process.env`). */
+  env?: Env;
 }
 
 /** A credential as the authenticator keeps it: checked once, applied from then on. */
@@ -70,6 +73,7 @@ function entryOf(resolution: Resolution): Entry {
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const chain = StoreChain.of(options.store);
   const s3 = options.s3 ?? {};
+  const env = options.env;
   let reader = new ChainReader(chain);
   let origins = new Map<string, OriginRecord>();
   let entries = new WeakMap<Credential, Entry>();
@@ -114,33 +118,34 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return record.pending;
   }
 
-  function applied(settled: Settled, target: RequestUrl): Applied | Promise<Applied> | undefined {
+  function applied(settled: Settled, target: RequestUrl, method: string | undefined): Applied | Promise<Applied> | undefined {
     const entry = settled.entry;
-    if (!entry) return undefined;
+    const context: StepContext = { url: target.url, s3, method, env };
+    // Nothing stored: an s3:// URL is still signed with AWS's keys from the environment or files.
+    if (!entry) return target.url.protocol === 's3:' ? presigned(context).then((application) => ({ key: undefined, store: undefined, application })) : undefined;
     if (entry.error) throw entry.error;
     if (entry.applied) return entry.applied;
     const { resolution } = entry;
-    return (entry.step as Step)(resolution, { url: target.url, s3 }).then((application) => ({
+    return (entry.step as Step)(resolution, context).then((application) => ({
       key: resolution.key,
       store: resolution.store,
       application,
     }));
   }
 
-  /** The settled answer for a URL text that starts with an origin settled before (so canonical). */
-  function warmByText(text: string): Settled | undefined {
-    if (!reader.settled) return undefined;
-    const origin = textOrigin(text);
-    return origin === undefined ? undefined : origins.get(origin)?.settled;
-  }
 
   /**
    * A warm origin with a header credential or none: the decision depends on the origin alone,
-   * and the URL is not changed, so it is not parsed. Undefined: the URL must be parsed.
+   * and the URL is not changed, so it is not parsed. A conda token on a URL text that is already
+   * canonical is spliced into the text. Undefined: the URL must be parsed.
    */
-  function unparsed<H extends HeadersInput>(settled: Settled, text: string, headers: H | undefined): DecoratedRequest<H> | undefined {
+  function unparsed<H extends HeadersInput>(settled: Settled, text: string, at: number, headers: H | undefined): DecoratedRequest<H> | undefined {
     if (!settled.entry) return { url: text, headers: headers ?? ({} as H) };
     const application = settled.entry.applied?.application;
+    if (application?.kind === 'path') {
+      if (!isCanonicalTail(text, at)) return undefined;
+      return applyPathToText(text, at, headers, application) ?? { url: text, headers: headers ?? ({} as H) };
+    }
     if (application?.kind !== 'header') return undefined;
     if (authorizationOf(headers) !== undefined) return { url: text, headers: headers as H };
     return { url: text, headers: withAuthorization(headers, application.value) };
@@ -156,19 +161,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     async resolve(url) {
       return (await find(url)).found;
     },
-    async applicationFor(url) {
+    async applicationFor(url, request) {
       const target = parseRequestUrl(url);
-      return applied(warm(target) ?? (await lookupFor(target)), target);
+      return applied(warm(target) ?? (await lookupFor(target)), target, request?.method);
     },
     async decorate(request) {
-      const early = typeof request.url === 'string' ? warmByText(request.url) : undefined;
-      const quick = early && unparsed(early, request.url as string, request.headers);
+      // A URL text that starts with an origin settled before (so canonical) may need no parsing.
+      const origin = typeof request.url === 'string' && reader.settled ? textOrigin(request.url) : undefined;
+      const early = origin === undefined ? undefined : origins.get(origin)?.settled;
+      const quick = early && unparsed(early, request.url as string, (origin as string).length, request.headers);
       if (quick) return quick;
       const target = parseRequestUrl(request.url);
       const settled = early ?? warm(target) ?? (await lookupFor(target));
       // The common case, a credential applied the same way to every request, awaits nothing.
       const fixed = settled.entry?.applied;
-      const application = fixed ? fixed.application : (await applied(settled, target))?.application;
+      const application = fixed ? fixed.application : (await applied(settled, target, request.method))?.application;
       return applyTo(target, request.headers, application) ?? unchanged(target, request.headers);
     },
     clear() {

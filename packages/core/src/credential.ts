@@ -30,6 +30,12 @@ export interface OAuthCredential {
   tokenEndpoint: string;
   revocationEndpoint?: string | null;
   clientId: string;
+  /**
+   * Members of rattler's OAuth record that this library does not model (newer rattler's
+   * `issuer_url`, `scopes`, `oidc`, …), as their JSON text in stored order (`"name":value,…`),
+   * written back after `client_id` so nothing another tool wrote is lost.
+   */
+  extraFields?: string | null;
 }
 /** A value another tool wrote that we do not understand: never applied, kept verbatim. */
 export interface UnknownCredential {
@@ -57,7 +63,7 @@ export const CREDENTIAL_TYPES: readonly CredentialType[] = [
   'unknown',
 ];
 
-const SECRET_FIELDS = new Set(['token', 'password', 'secretAccessKey', 'sessionToken', 'accessToken', 'refreshToken', 'raw']);
+const SECRET_FIELDS = new Set(['token', 'password', 'secretAccessKey', 'sessionToken', 'accessToken', 'refreshToken', 'raw', 'extraFields']);
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** The secret values a credential holds, for scrubbing them out of text that is about to be shown. */

@@ -6,6 +6,8 @@ import { parseRequestUrl, type RequestUrl } from './request-url.js';
 export interface RequestInput<H extends HeadersInput = HeadersInput> {
   url: string | URL;
   headers?: H | undefined;
+  /** The request method (default GET): an `s3://` URL is presigned for GET or HEAD. */
+  method?: string | undefined;
 }
 
 /** The request to send: the parsed URL's href, and headers of the kind that came in. */
@@ -45,17 +47,33 @@ export function applyTo<H extends HeadersInput>(
   switch (application.kind) {
     case 'header':
       return { url: target.url.href, headers: withAuthorization(headers, application.value) };
-    case 'path': {
+    case 'path':
       // Without userinfo the href starts with exactly `scheme://host[:port]`, then the path.
-      const href = target.url.href;
-      const at = target.origin.length;
-      return { url: href.slice(0, at) + application.segment + href.slice(at), headers: headers ?? ({} as H) };
-    }
+      return { url: spliced(target.url.href, target.origin.length, application.segment), headers: headers ?? ({} as H) };
     case 'url':
       return { url: application.url, headers: headers ?? ({} as H) };
     default:
       return undefined;
   }
+}
+
+function spliced(href: string, at: number, segment: string): string {
+  return href.slice(0, at) + segment + href.slice(at);
+}
+
+/**
+ * `applyTo` for a conda token on a URL text that is already canonical (its origin, `at` long,
+ * was settled before and `isCanonicalTail` holds for the rest), so it need not be parsed: the
+ * same rules, on the text. Undefined when nothing is added.
+ */
+export function applyPathToText<H extends HeadersInput>(
+  text: string,
+  at: number,
+  headers: H | undefined,
+  application: Extract<Application, { kind: 'path' }>,
+): DecoratedRequest<H> | undefined {
+  if (authorizationOf(headers) !== undefined || hasCondaSegment(text, at)) return undefined;
+  return { url: spliced(text, at, application.segment), headers: headers ?? ({} as H) };
 }
 
 /** The request unchanged, in the shape `decorate()` returns. */

@@ -58,7 +58,7 @@ export function createFetch(authenticator: Authenticator, options: CreateFetchOp
     const state = createHopState();
 
     for (let redirects = 0; ; redirects++) {
-      const hop = await decideHop(authenticator, state, { url, headers, from });
+      const hop = await decideHop(authenticator, state, { url, headers, from, method });
       let response: Response;
       try {
         response = await send(hop.url, { ...init, method, headers: hop.headers, body, redirect: 'manual', signal: request.signal });

@@ -19,6 +19,10 @@ export interface HopState {
   downgraded: boolean;
   /** Every secret this chain sent, to scrub from error text. */
   readonly secrets: Set<string>;
+  /** `name=value` query parameters of the presigned URLs this chain sent (S3's X-Amz-*). */
+  readonly signed: Set<string>;
+  /** The origins those presigned URLs went to: the only ones that may see them again. */
+  readonly signedOrigins: Set<string>;
 }
 
 export interface Hop<H extends HeadersInput> {
@@ -28,10 +32,12 @@ export interface Hop<H extends HeadersInput> {
   headers: H | undefined;
   /** The URL of the hop before, as it was sent; undefined for the first. */
   from?: string | URL | undefined;
+  /** The method of this hop (an `s3://` URL is presigned for it); GET when absent. */
+  method?: string | undefined;
 }
 
 export function createHopState(): HopState {
-  return { headers: new Set(), tokens: new Set(), downgraded: false, secrets: new Set() };
+  return { headers: new Set(), tokens: new Set(), downgraded: false, secrets: new Set(), signed: new Set(), signedOrigins: new Set() };
 }
 
 const LEADING_TOKEN = /^\/t\/([^/]*)(\/.*)?$/;
@@ -54,8 +60,33 @@ function withoutTokens(target: RequestUrl, tokens: Set<string>): RequestUrl {
   return parseRequestUrl(url);
 }
 
+/**
+ * The URL without the presigning parameters this chain sent, unless it goes back to the origin
+ * they were sent to: a redirect (whose Location may echo the query) never takes S3's signature,
+ * key id or session token to another host.
+ */
+function withoutSignature(target: RequestUrl, state: HopState): RequestUrl {
+  if (state.signed.size === 0 || state.signedOrigins.has(target.origin) || target.url.search === '') return target;
+  const url = new URL(target.url.href);
+  for (const [name, value] of [...url.searchParams]) if (state.signed.has(`${name}=${value}`)) url.searchParams.delete(name, value);
+  return url.search === target.url.search ? target : parseRequestUrl(url);
+}
+
+const SIGNING_SECRETS = new Set(['x-amz-signature', 'x-amz-credential', 'x-amz-security-token']);
+
+function rememberSigned(state: HopState, presigned: string): void {
+  const url = new URL(presigned);
+  state.signedOrigins.add(`${url.protocol}//${url.host}`);
+  for (const [name, value] of url.searchParams) {
+    if (!name.toLowerCase().startsWith('x-amz-')) continue;
+    state.signed.add(`${name}=${value}`);
+    if (SIGNING_SECRETS.has(name.toLowerCase())) state.secrets.add(value);
+  }
+}
+
 function remember(state: HopState, application: Application): void {
-  if (application.kind === 'header') {
+  if (application.kind === 'url') rememberSigned(state, application.url);
+  else if (application.kind === 'header') {
     state.headers.add(application.value);
     state.secrets.add(application.value.slice(application.value.indexOf(' ') + 1));
   } else if (application.kind === 'path') {
@@ -79,9 +110,9 @@ export async function decideHop<H extends HeadersInput>(authenticator: Authentic
   if (hop.from !== undefined && schemeOf(hop.from) === 'https:' && target.url.protocol === 'http:') state.downgraded = true;
   let headers = hop.headers;
   if (headers) for (const value of state.headers) headers = withoutAuthorization(headers, value);
-  target = withoutTokens(target, state.tokens);
+  target = withoutSignature(withoutTokens(target, state.tokens), state);
   if (state.downgraded) return unchanged(target, headers);
-  const applied = await authenticator.applicationFor(target.url);
+  const applied = await authenticator.applicationFor(target.url, { method: hop.method });
   const out = applied && applyTo(target, headers, applied.application);
   if (!out || !applied) return unchanged(target, headers);
   remember(state, applied.application);

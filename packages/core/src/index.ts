@@ -21,7 +21,7 @@ export {
 } from './headers.js';
 export { parseRequestUrl, type RequestUrl } from './request-url.js';
 export { REDACTED, redactUrl, redactSecret, redactText } from './redact.js';
-export { type CredentialStore, MemoryStore } from './store.js';
+export { type CredentialStore, MemoryStore, keyForWrite, keysForRead } from './store.js';
 export {
   StoreChain,
   type ChainEvents,

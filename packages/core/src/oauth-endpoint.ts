@@ -91,7 +91,7 @@ export function describeFailure(what: string, reply: FormReply, sent: Iterable<s
  */
 export function credentialFromTokens(
   reply: FormReply,
-  base: Pick<OAuthCredential, 'tokenEndpoint' | 'revocationEndpoint' | 'clientId' | 'refreshToken'>,
+  base: Pick<OAuthCredential, 'tokenEndpoint' | 'revocationEndpoint' | 'clientId' | 'refreshToken' | 'extraFields'>,
   nowSeconds: number,
 ): OAuthCredential {
   const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn } = reply.body;
@@ -107,5 +107,7 @@ export function credentialFromTokens(
     tokenEndpoint: base.tokenEndpoint,
     revocationEndpoint: base.revocationEndpoint ?? null,
     clientId: base.clientId,
+    // What rattler stored beside the tokens (issuer, scopes) stays with them.
+    ...(base.extraFields ? { extraFields: base.extraFields } : {}),
   };
 }

@@ -1,4 +1,5 @@
-import { type Credential, protect } from './credential.js';
+import { type Credential, type OAuthCredential, protect } from './credential.js';
+import { InvalidCredentialError } from './errors.js';
 import { compareUtf8, isJson, jsonString, scanObjectMembers } from './json-text.js';
 
 /**
@@ -12,6 +13,20 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isOptString = (v: unknown): v is string | null | undefined => v == null || typeof v === 'string';
+
+const OAUTH_FIELDS = new Set(['access_token', 'refresh_token', 'expires_at', 'token_endpoint', 'revocation_endpoint', 'client_id']);
+
+/**
+ * The members of an OAuth record's text that rattler's six fields do not cover, as their JSON
+ * text in stored order (`"issuer_url":"…","scopes":[…]`), or undefined when there are none.
+ */
+function extraOAuthFields(raw: string): string | undefined {
+  const body = scanObjectMembers(raw).get('OAuth');
+  if (body === undefined) return undefined;
+  const extra: string[] = [];
+  for (const [name, value] of scanObjectMembers(body)) if (!OAUTH_FIELDS.has(name)) extra.push(`${jsonString(name)}:${value}`);
+  return extra.length > 0 ? extra.join(',') : undefined;
+}
 
 function fromTagged(tag: string, body: Json): Credential | undefined {
   switch (tag) {
@@ -80,6 +95,10 @@ export function decodeCredential(raw: string): Credential {
     if (tags.length === 1) {
       const tag = tags[0] as string;
       const decoded = fromTagged(tag, value[tag] as Json);
+      if (decoded?.type === 'oauth') {
+        const extraFields = extraOAuthFields(raw);
+        if (extraFields) decoded.extraFields = extraFields;
+      }
       if (decoded) return protect(decoded);
     }
   }
@@ -87,6 +106,14 @@ export function decodeCredential(raw: string): Credential {
 }
 
 const optString = (v: string | null | undefined) => (v == null ? 'null' : jsonString(v));
+
+/** `,` and the record's unmodelled members, or nothing; text that is not object members is refused. */
+function extraText(credential: OAuthCredential): string {
+  const extra = credential.extraFields;
+  if (!extra) return '';
+  if (!isJson(`{${extra}}`)) throw new InvalidCredentialError("the OAuth record's extra fields are not JSON object members");
+  return `,${extra}`;
+}
 
 /** Encodes a credential as rattler JSON, byte for byte as rattler would. Unknown ones come back verbatim. */
 export function encodeCredential(credential: Credential): string {
@@ -110,7 +137,7 @@ export function encodeCredential(credential: Credential): string {
         `"expires_at":${credential.expiresAt == null ? 'null' : String(credential.expiresAt)},` +
         `"token_endpoint":${jsonString(credential.tokenEndpoint)},` +
         `"revocation_endpoint":${optString(credential.revocationEndpoint)},` +
-        `"client_id":${jsonString(credential.clientId)}}}`
+        `"client_id":${jsonString(credential.clientId)}${extraText(credential)}}}`
       );
     case 'unknown':
       // A raw value that is not JSON cannot go inside a JSON document; keep it as a string.

@@ -50,6 +50,32 @@ export function textOrigin(text: string): string | undefined {
   return text;
 }
 
+// Characters the WHATWG parser keeps as they are in the path and query of an http(s) URL (a
+// conservative set: `'`, which special queries encode, `#`, spaces, quotes, brackets and
+// non-ASCII are left to the parser).
+const KEPT = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/?%") KEPT[c.charCodeAt(0)] = 1;
+
+/**
+ * True when the text from `at` (just after a canonical http(s) origin) is exactly what the WHATWG
+ * parser would give back: a path that starts with `/`, only characters it keeps, and no segment
+ * that could be a dot segment (`.`, `..`, `%2e` in any case: any segment starting with one of
+ * those is left to the parser). Then the text is its own href and need not be parsed.
+ */
+export function isCanonicalTail(text: string, at: number): boolean {
+  if (text.charCodeAt(at) !== 47) return false; // /
+  for (let i = at; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || KEPT[c] === 0) return false;
+    if (c === 47) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 46) return false; // /.
+      if (next === 37 && text.charCodeAt(i + 2) === 50 && (text.charCodeAt(i + 3) | 32) === 101) return false; // /%2e
+    }
+  }
+  return true;
+}
+
 /**
  * Parses a request URL and refuses one whose scheme or authority the WHATWG parser reads
  * differently from the text (`https:///host`, `https://\host`, `https:host`, tabs or spaces in the

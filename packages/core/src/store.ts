@@ -1,4 +1,29 @@
 import { type Credential, protect, validateCredential } from './credential.js';
+import { canonicalKey } from './keys.js';
+
+/**
+ * The key a store writes under: `canonicalKey(key)`, so `HTTPS://Foo.Example.com/` is written as
+ * `foo.example.com` and keys as pixi writes them pass unchanged; InvalidKeyError for a key that
+ * cannot be one.
+ */
+export function keyForWrite(key: string): string {
+  return canonicalKey(key);
+}
+
+/**
+ * The keys a store reads or deletes for `key`: the key as given (so a key another tool wrote in
+ * another form can still be read and removed, exactly as `auth list` shows it), then its
+ * canonical form when that differs.
+ */
+export function keysForRead(key: string): string[] {
+  let canonical: string;
+  try {
+    canonical = canonicalKey(key);
+  } catch {
+    return [key];
+  }
+  return canonical === key ? [key] : [key, canonical];
+}
 
 /** Where credentials live. Implement this to swap in storage of your own. */
 export interface CredentialStore {
@@ -33,17 +58,22 @@ export class MemoryStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    const found = this.#entries.get(key);
-    return found && protect({ ...found });
+    for (const k of keysForRead(key)) {
+      const found = this.#entries.get(k);
+      if (found) return protect({ ...found });
+    }
+    return undefined;
   }
 
   async set(key: string, credential: Credential): Promise<void> {
     validateCredential(credential);
-    this.#entries.set(key, protect({ ...credential }));
+    this.#entries.set(keyForWrite(key), protect({ ...credential }));
   }
 
   async delete(key: string): Promise<boolean> {
-    return this.#entries.delete(key);
+    let removed = false;
+    for (const k of keysForRead(key)) removed = this.#entries.delete(k) || removed;
+    return removed;
   }
 
   async list(): Promise<string[]> {

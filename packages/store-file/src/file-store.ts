@@ -7,6 +7,8 @@ import {
   decodeCredential,
   encodeCredential,
   JsonSyntaxError,
+  keyForWrite,
+  keysForRead,
   NoHomeError,
   NotRegularFileError,
   parseCredentialsDocument,
@@ -92,8 +94,12 @@ export class FileStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    const raw = (await this.#read()).get(key);
-    return raw === undefined ? undefined : decodeCredential(raw);
+    const doc = await this.#read();
+    for (const k of keysForRead(key)) {
+      const raw = doc.get(k);
+      if (raw !== undefined) return decodeCredential(raw);
+    }
+    return undefined;
   }
 
   async list(): Promise<string[]> {
@@ -101,11 +107,12 @@ export class FileStore implements CredentialStore {
   }
 
   async set(key: string, credential: Credential): Promise<void> {
+    const stored = keyForWrite(key);
     validateCredential(credential);
     const raw = encodeCredential(credential);
     await this.#update((doc) => {
-      if (doc.get(key) === raw) return false;
-      doc.set(key, raw);
+      if (doc.get(stored) === raw) return false;
+      doc.set(stored, raw);
       return true;
     });
   }
@@ -113,7 +120,7 @@ export class FileStore implements CredentialStore {
   async delete(key: string): Promise<boolean> {
     let removed = false;
     await this.#update((doc) => {
-      removed = doc.delete(key);
+      for (const k of keysForRead(key)) removed = doc.delete(k) || removed;
       return removed;
     });
     return removed;

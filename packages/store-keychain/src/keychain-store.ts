@@ -3,6 +3,8 @@ import {
   type CredentialStore,
   decodeCredential,
   encodeCredential,
+  keyForWrite,
+  keysForRead,
   StoreUnavailableError,
   validateCredential,
 } from '@auth/core';
@@ -145,8 +147,11 @@ export class KeychainStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    const secret = this.#listed?.has(key) ? this.#listed.get(key) : await this.#read(key);
-    return secret == null ? undefined : decodeCredential(secret);
+    for (const k of keysForRead(key)) {
+      const secret = this.#listed?.has(k) ? this.#listed.get(k) : await this.#read(k);
+      if (secret != null) return decodeCredential(secret);
+    }
+    return undefined;
   }
 
   /** One key's secret: over D-Bus from JavaScript on Linux, through the native module elsewhere. */
@@ -158,7 +163,8 @@ export class KeychainStore implements CredentialStore {
     return this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
   }
 
-  async set(key: string, credential: Credential): Promise<void> {
+  async set(given: string, credential: Credential): Promise<void> {
+    const key = keyForWrite(given);
     validateCredential(credential);
     const secret = encodeCredential(credential);
     if (this.#platform === 'win32') checkWindowsSecretSize(secret);
@@ -167,7 +173,13 @@ export class KeychainStore implements CredentialStore {
     this.#listed?.set(key, secret);
   }
 
-  async delete(key: string): Promise<boolean> {
+  async delete(given: string): Promise<boolean> {
+    let deleted = false;
+    for (const key of keysForRead(given)) deleted = (await this.#deleteKey(key)) || deleted;
+    return deleted;
+  }
+
+  async #deleteKey(key: string): Promise<boolean> {
     const overBus = this.#platform === 'linux' ? await this.#overBus(() => deleteSecret(this.#env, this.timeoutMs, this.service, key)) : undefined;
     const deleted = overBus ? overBus.deleted : await this.#call('delete', (k, signal) => this.#entry(k, key).deleteCredential(signal));
     this.#listed?.delete(key);

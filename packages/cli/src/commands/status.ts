@@ -9,6 +9,8 @@ import {
   redactUrl,
   secretValues,
   parseRequestUrl,
+  redactPresignedUrl,
+  type S3Options,
 } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
 import { data, say } from '../io.js';
@@ -19,8 +21,8 @@ function carriesCredentials(url: URL): boolean {
   return parseRequestUrl(url).userinfo || /^\/t\/[^/?#]+/.test(url.pathname);
 }
 
-/** Which credential went out: a stored one, the one written into the URL itself, or none. */
-export type Sent = 'stored' | 'url' | 'none';
+/** Which credential went out: a stored one, the one written into the URL itself, AWS's keys (s3://), or none. */
+export type Sent = 'stored' | 'url' | 'aws' | 'none';
 
 export interface StatusReport {
   url: string;
@@ -48,7 +50,7 @@ function parseUrl(input: string, what: string): URL {
   } catch {
     throw new UsageError(`${what} is not a valid URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what} is not an http(s) URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:' && url.protocol !== 's3:') throw new UsageError(`${what} is not an http(s) or s3 URL`);
   return url;
 }
 
@@ -68,8 +70,8 @@ function failureOf(error: Error & { code?: string }, url: URL, timeoutMs: number
  * headers alone, so a server that stalls its body still gets its status reported at once.
  */
 async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, secrets: string[]): Promise<Probe> {
-  const [{ default: got }, { authHooks }] = await Promise.all([import('got'), import('@auth/core/got')]);
-  const client = got.extend(authHooks(authenticator));
+  const [{ default: got }, { authGot }] = await Promise.all([import('got'), import('@auth/core/got')]);
+  const client = authGot(got, authenticator);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
@@ -86,10 +88,10 @@ async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, 
       });
       stream.once('error', reject);
     });
-    return { status: response.statusCode, finalUrl: redactUrl(response.url) };
+    return { status: response.statusCode, finalUrl: redactPresignedUrl(redactUrl(response.url)) };
   } catch (error) {
     const reason = failureOf(error as Error & { code?: string }, url, timeoutMs, controller.signal.aborted);
-    return { status: null, finalUrl: null, error: redactText(reason, secrets) };
+    return { status: null, finalUrl: null, error: redactPresignedUrl(redactText(reason, secrets)) };
   } finally {
     clearTimeout(timer);
   }
@@ -111,14 +113,24 @@ function timeoutOf(ctx: Context): number {
 function describeSent(report: StatusReport): string {
   if (report.sent === 'url') return 'the credentials written in the URL (no stored one)';
   if (report.sent === 'none') return 'no stored credential';
+  if (report.sent === 'aws') return 'the AWS keys from the environment or ~/.aws (no stored one)';
   return `${report.key} (${report.type}, ${report.store})`;
+}
+
+/** The bucket's endpoint from the --s3-* flags; what they leave out comes from the AWS settings. */
+function s3Options(ctx: Context, url: URL): S3Options | undefined {
+  if (url.protocol !== 's3:') return undefined;
+  const endpointUrl = str(ctx.args['s3-endpoint-url']);
+  const region = str(ctx.args['s3-region']);
+  const forcePathStyle = ctx.args['s3-force-path-style'] === true ? true : undefined;
+  return { [url.host]: { ...(endpointUrl ? { endpointUrl } : {}), ...(region ? { region } : {}), ...(forcePathStyle ? { forcePathStyle } : {}) } };
 }
 
 export async function status(ctx: Context): Promise<number> {
   if (ctx.args.url === undefined) return (await import('./overview.js')).overview(ctx);
   const url = parseUrl(str(ctx.args.url) ?? '', '<url>');
   const timeoutMs = timeoutOf(ctx);
-  const authenticator = createAuthenticator({ store: await ctx.stores() });
+  const authenticator = createAuthenticator({ store: await ctx.stores(), s3: s3Options(ctx, url) });
   // A URL that carries user:password or /t/<token>/ is sent as it is: no stored credential goes.
   const inUrl = carriesCredentials(url);
   const found: Resolution | undefined = inUrl ? undefined : await authenticator.resolve(url);
@@ -129,9 +141,9 @@ export async function status(ctx: Context): Promise<number> {
     key: found?.key ?? null,
     store: found?.store.name ?? null,
     type: found?.credential.type ?? null,
-    sent: inUrl ? 'url' : found ? 'stored' : 'none',
+    sent: inUrl ? 'url' : found ? 'stored' : url.protocol === 's3:' && result.status !== null ? 'aws' : 'none',
     status: result.status,
-    ok: (inUrl || Boolean(found)) && result.status !== null && result.status < 400,
+    ok: (inUrl || Boolean(found) || url.protocol === 's3:') && result.status !== null && result.status < 400,
     ...(result.error ? { error: result.error } : {}),
   };
   if (!found && !inUrl) ctx.reportUnavailable();
