@@ -25,6 +25,8 @@ function referencePath(pathname: string): string | null {
     return null;
   }
   const dots = decoded.replaceAll('\\', '/').replace(/(^|\/)(\.\.?);[^/]*/g, '$1$2');
+  // An empty segment inside the path: servers disagree (merge or keep), so no path scope applies.
+  if (/\/\/+[^/]/.test(dots)) return null;
   const normalized = posix.normalize(`/${dots}`).replace(/\/+$/, '');
   return normalized === '/' ? '' : normalized;
 }
