@@ -89,3 +89,20 @@ describe('login strips a byte-order mark from a secret and says so (commands/log
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ 'bom.example.com': { BearerToken: 'BOMTOKEN' } });
   });
 });
+
+describe('terminal output escapes what a store or the user wrote (commands/status.ts, commands/login.ts)', () => {
+  it('auth status <url> shows a stored key holding an escape sequence escaped (the key matches the URL %1b-decoded)', () => {
+    const { s, file } = withFile({ '127.0.0.1:9/a\u001b[2Jb': { BasicHTTP: { username: 'user', password: 'p\u0007' } } });
+    const r = s.auth(['status', 'http://127.0.0.1:9/a%1b[2Jb/x', '--file', file]);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  it('auth login names the --file path escaped and redacted', () => {
+    const s = sandbox({ keychain: false });
+    const file = join(s.home, 'a\u001b[31mRED', 'u:PATHSECRET7@x', 'c.json');
+    const r = s.auth(['login', 'y.example.com', '--token', 'abc', '--file', file]);
+    expect(r.code).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('PATHSECRET7');
+  });
+});
