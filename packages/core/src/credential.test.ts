@@ -144,3 +144,19 @@ describe('one secret rule per credential kind', () => {
     }
   });
 });
+
+// Found by attack12 (s3-presign.test.ts expected it): a token with CR/LF is refused naming the
+// control character, and still says printable ASCII.
+describe('a token with a control character', () => {
+  it.each(['\n', '\r', '\u0000', '\u001b', '\u0085'])('%j: the error names the control character and printable ASCII, not the token', (ch) => {
+    let message = '';
+    try {
+      validateCredential({ type: 'bearer', token: `TOKSECRET${ch}x` });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('control character');
+    expect(message).toContain('printable ASCII');
+    expect(message).not.toContain('TOKSECRET');
+  });
+});

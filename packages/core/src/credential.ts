@@ -125,6 +125,10 @@ function checkPresent(value: unknown, what: string, allowEmpty: boolean): assert
 function checkToken(value: unknown, what: string): void {
   checkPresent(value, what, false);
   if (NOT_TOKEN.test(value)) {
+    // Name the worst thing found first: a control character (CR/LF would inject a header).
+    if (CONTROL.test(value)) {
+      throw new InvalidCredentialError(`${what} contains a control character (such as a newline); it must be printable ASCII, and it was refused`);
+    }
     throw new InvalidCredentialError(
       `${what} must be printable ASCII (letters, digits, punctuation; no spaces, control or non-ASCII characters); it was refused`,
     );

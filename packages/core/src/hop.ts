@@ -2,6 +2,7 @@ import type { Application } from './application.js';
 import type { Authenticator } from './authenticator.js';
 import { applyTo, type DecoratedRequest, unchanged } from './decorate.js';
 import { type HeadersInput, withoutAuthorization } from './headers.js';
+import { InvalidUrlError } from './errors.js';
 import { parseRequestUrl, type RequestUrl } from './request-url.js';
 
 /**
@@ -23,6 +24,8 @@ export interface HopState {
   readonly signed: Set<string>;
   /** The origins those presigned URLs went to: the only ones that may see them again. */
   readonly signedOrigins: Set<string>;
+  /** The origins any secret of this chain went to. */
+  readonly sentTo: Set<string>;
 }
 
 export interface Hop<H extends HeadersInput> {
@@ -37,7 +40,7 @@ export interface Hop<H extends HeadersInput> {
 }
 
 export function createHopState(): HopState {
-  return { headers: new Set(), tokens: new Set(), downgraded: false, secrets: new Set(), signed: new Set(), signedOrigins: new Set() };
+  return { headers: new Set(), tokens: new Set(), downgraded: false, secrets: new Set(), signed: new Set(), signedOrigins: new Set(), sentTo: new Set() };
 }
 
 const LEADING_TOKEN = /^\/t\/([^/]*)(\/.*)?$/;
@@ -84,7 +87,8 @@ function rememberSigned(state: HopState, presigned: string): void {
   }
 }
 
-function remember(state: HopState, application: Application): void {
+function remember(state: HopState, target: RequestUrl, application: Application): void {
+  state.sentTo.add(target.origin);
   if (application.kind === 'url') rememberSigned(state, application.url);
   else if (application.kind === 'header') {
     state.headers.add(application.value);
@@ -93,6 +97,31 @@ function remember(state: HopState, application: Application): void {
     state.tokens.add(application.token);
     state.secrets.add(application.token);
     state.secrets.add(application.segment.slice(3));
+  }
+}
+
+// Shorter values could stand in a URL by chance; every token and signature is far longer.
+const ECHO_MIN_LENGTH = 8;
+
+/**
+ * A server may echo the URL it was asked for (a conda token in its path, a signature in its
+ * query) into a Location anywhere: in the middle of a path, in a query parameter, encoded. A hop
+ * to an origin that was never sent the secret, whose URL still holds it after the chain's own
+ * additions are taken off, is not followed: there is no telling what of it may be removed.
+ */
+function refuseEchoedSecret(target: RequestUrl, state: HopState): void {
+  if (state.secrets.size === 0 || state.sentTo.has(target.origin)) return;
+  const href = target.url.href;
+  let plain = href;
+  try {
+    plain = decodeURIComponent(href);
+  } catch {
+    // Malformed escapes: the raw text is checked alone.
+  }
+  for (const secret of state.secrets) {
+    if (secret.length >= ECHO_MIN_LENGTH && (href.includes(secret) || plain.includes(secret))) {
+      throw new InvalidUrlError(`a redirect to ${target.origin} carries a credential that was sent to another origin; it was not followed`);
+    }
   }
 }
 
@@ -111,10 +140,11 @@ export async function decideHop<H extends HeadersInput>(authenticator: Authentic
   let headers = hop.headers;
   if (headers) for (const value of state.headers) headers = withoutAuthorization(headers, value);
   target = withoutSignature(withoutTokens(target, state.tokens), state);
+  refuseEchoedSecret(target, state);
   if (state.downgraded) return unchanged(target, headers);
   const applied = await authenticator.applicationFor(target.url, { method: hop.method });
   const out = applied && applyTo(target, headers, applied.application);
   if (!out || !applied) return unchanged(target, headers);
-  remember(state, applied.application);
+  remember(state, target, applied.application);
   return out;
 }

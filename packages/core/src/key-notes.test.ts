@@ -40,3 +40,34 @@ describe('what list says about a stored key', () => {
     expect(keyWarning('u:S3cret@h:1/x')).not.toContain('S3cret');
   });
 });
+
+// Found by attack12: another tool may write a wildcard with a trailing dot, upper case or
+// Unicode, or a key that holds a secret; list must flag each, showing no secret.
+describe('keyWarning flags what another tool wrote, however it is spelt', () => {
+  it.each(['*.github.io.', '*.GitHub.IO.', '*.公司.cn', '*.CO.UK'])('%s covers a public suffix', (key) => {
+    expect(keyWarning(key)).toContain('public suffix');
+  });
+
+  it.each([
+    ['conda.anaconda.org/t/KEYSECRET1/my-channel', 'KEYSECRET1'],
+    ['conda.anaconda.org/%74/KEYSECRET1/x', 'KEYSECRET1'],
+    ['https://u:KEYSECRET2@h.example.com', 'KEYSECRET2'],
+    ['u:KEYSECRET2@h.example.com', 'KEYSECRET2'],
+    ['s3://u:KEYSECRET2@bucket/x', 'KEYSECRET2'],
+  ])('%s is flagged as holding a secret, which the warning does not show', (key, secret) => {
+    const warning = keyWarning(key);
+    expect(warning).toContain('secret');
+    expect(warning).not.toContain(secret);
+  });
+
+  it('a path segment that merely starts with t is no secret', () => {
+    expect(keyWarning('h.example.com/tools')).not.toContain('secret');
+    expect(keyWarning('h.example.com/t')).not.toContain('secret');
+  });
+});
+
+describe('keyWarning on a host in upper case or with a trailing dot (attack12)', () => {
+  it.each(['Example.COM', 'example.com.'])('%s is no port or path key', (key) => {
+    expect(keyWarning(key)).toBeUndefined();
+  });
+});

@@ -8,6 +8,30 @@ function shown(text: string): string {
   return escapeForTerminal(redact(text));
 }
 
+/**
+ * A host as lookups compare it: lower case, IDNA ASCII, no trailing dot. Another tool may have
+ * written `*.GitHub.io.` or `*.公司.cn`, which cover the same public suffix.
+ */
+function asciiHost(host: string): string {
+  let out = host.toLowerCase();
+  if (!out.startsWith('[') && /[^\x00-\x7f]/.test(out)) {
+    try {
+      out = new URL(`http://${out}/`).hostname;
+    } catch {
+      // Not a host a URL can hold: no request reaches it anyway.
+    }
+  }
+  return out.endsWith('.') ? out.slice(0, -1) : out;
+}
+
+// `user@`/`user:pass@` before the host, or `/t/<token>` (also `\t\`, `%74`, `%2F`) in the path.
+const SECRET_IN_KEY = /@|(?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c)[^/\\]/i;
+
+/** A key (written by another tool) that carries userinfo or a conda token. */
+function holdsSecret(key: string): boolean {
+  return SECRET_IN_KEY.test(key);
+}
+
 /** The host part of a key: no `*.`, port or path. */
 function hostPart(key: string): string {
   const body = key.startsWith('*.') ? key.slice(2) : key;
@@ -49,18 +73,21 @@ export function loginKeyNote(input: string): string | undefined {
  * undefined for a key this toolkit uses as it is.
  */
 export function keyWarning(key: string): string | undefined {
+  if (holdsSecret(key)) {
+    return `${shown(key)} holds what looks like a secret (a user name and password, or a conda token /t/<token>/): no request uses it; remove it with auth logout`;
+  }
   if (key.startsWith('s3://')) return undefined;
-  const host = hostPart(key);
+  const host = asciiHost(hostPart(key));
   if (key.startsWith('*.')) {
-    if (key !== `*.${host}`) return `${shown(key)} is a wildcard with a port or path: no tool uses it; remove it with auth logout`;
+    if (key !== `*.${hostPart(key)}`) return `${shown(key)} is a wildcard with a port or path: no tool uses it; remove it with auth logout`;
     if (!host.includes('.')) {
       return `${shown(key)} covers a whole top-level domain: auth never uses it (pixi and rattler do); remove it with auth logout`;
     }
-    if (wildcardReachesPublicSuffix(host.toLowerCase())) {
+    if (wildcardReachesPublicSuffix(host)) {
       return `${shown(key)} covers a public suffix (sites of many owners): auth never uses it (pixi and rattler do); remove it with auth logout and log in to each host instead`;
     }
     return undefined;
   }
-  if (key !== host) return `${shown(key)} has a port or path: only auth uses it, pixi and rattler look up host names only`;
+  if (key !== hostPart(key)) return `${shown(key)} has a port or path: only auth uses it, pixi and rattler look up host names only`;
   return undefined;
 }

@@ -202,3 +202,23 @@ describe('canonicalKey: keys given to store.set()', () => {
     expect(error.message).not.toContain('xy-token');
   });
 });
+
+// Found by attack12.
+describe('login input never lets a secret through, however it is spelt', () => {
+  it.each([
+    ['https://conda.anaconda.org/%74/SECRETTOKEN/x', 'conda token'],
+    ['https://conda.anaconda.org/t%2FSECRETTOKEN/x', 'conda token'],
+    ['https://alice:pa SECRETTOKEN@repo.example.com/', 'user name or password'],
+    ['alice:pa SECRETTOKEN@repo.example.com', 'user name or password'],
+  ])('%s is refused and the error shows no part of the secret', (input, what) => {
+    const error = refusal(() => keyFromInput(input));
+    expect(error).toBeInstanceOf(CredentialsInInputError);
+    expect(error.message).toContain(what);
+    expect(error.message).not.toContain('SECRETTOKEN');
+    expect(error.message).not.toMatch(/alice:pa|pa SECRET/);
+  });
+
+  it('slashes typed twice in login input are one', () => {
+    expect(keyFromInput('host.example.com//chan//')).toBe('host.example.com/chan');
+  });
+});

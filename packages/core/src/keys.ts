@@ -1,6 +1,6 @@
 import { CredentialsInInputError, InvalidKeyError } from './errors.js';
 import { wildcardReachesPublicSuffix } from './public-suffix.js';
-import { redact } from './redact.js';
+import { REDACTED, redact } from './redact.js';
 
 /**
  * Login input → the key a credential is stored under, as the design's "Keys" section says and
@@ -93,8 +93,9 @@ function hostOf(input: string, text: string): string {
 
 /** A path as key material: percent-decoded, `.`/`..` resolved, no empty segments, no trailing slash. */
 function pathOf(input: string, path: string): string {
-  const normalized = normalizePath(path, { keepEmpty: false });
-  if (normalized === undefined) throw new InvalidKeyError(redact(input), 'its path has a malformed %-escape');
+  // Slashes typed twice in login input are one: `host//channel` is `host/channel`.
+  const normalized = normalizePath(path.replace(/[/\\]{2,}/g, '/'));
+  if (normalized === undefined) throw new InvalidKeyError(redact(input), 'its path has a malformed %-escape or an empty segment');
   if (FORBIDDEN.test(normalized)) throw new InvalidKeyError(redact(input), 'its path holds white space or control characters');
   if (/[?#]/.test(normalized)) throw new InvalidKeyError(redact(input), 'a key has no query or fragment');
   if (CONDA_SEGMENT.test(normalized)) throw new CredentialsInInputError(redact(input), 'a conda token (/t/<token>/)');
@@ -103,12 +104,11 @@ function pathOf(input: string, path: string): string {
 
 /**
  * A URL path the way path scopes compare it: percent-decoded, `\` as `/`, `.` and `..` resolved
- * (also `..;x`, which some servers read as `..`), no trailing slash. Empty segments are kept
- * for request paths (`//org-a/x` is not under `/org-a`: a server need not merge slashes) and
- * dropped from login input (`keepEmpty: false`), where they are only typing.
- * Undefined when the %-escapes are malformed: then no path scope applies.
+ * (also `..;x`, which some servers read as `..`), no trailing slash.
+ * Undefined when the %-escapes are malformed or an empty segment stands inside the path (servers
+ * disagree on what `//` means): then no path scope applies.
  */
-export function normalizePath(pathname: string, { keepEmpty = true } = {}): string | undefined {
+export function normalizePath(pathname: string): string | undefined {
   let decoded = pathname;
   if (pathname.includes('%')) {
     try {
@@ -120,10 +120,15 @@ export function normalizePath(pathname: string, { keepEmpty = true } = {}): stri
   if (!/\\|\/\.|\/\//.test(decoded)) return trimPath(decoded);
   const out: string[] = [];
   const segments = decoded.replaceAll('\\', '/').split('/');
-  if (segments[0] === '') segments.shift();
-  for (const segment of segments) {
+  let last = segments.length - 1;
+  while (last > 0 && segments[last] === '') last--;
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as string;
     const dots = segment.split(';')[0];
-    if (dots === '.' || (segment === '' && !keepEmpty)) continue;
+    // An empty segment inside the path (`//org-a`, `/%2F/org-a`) is read as nothing by servers
+    // that merge slashes and as a segment of its own by others: no path scope can be sure of it.
+    if (segment === '' && i > 0 && i < last) return undefined;
+    if (segment === '' || dots === '.') continue;
     if (dots === '..') out.pop();
     else out.push(segment);
   }
@@ -153,7 +158,11 @@ function checkedWildcard(input: string, domainText: string): string {
 function screen(input: string): string {
   const text = input.trim();
   if (text === '') throw new InvalidKeyError(redact(input), 'it is empty');
-  if (FORBIDDEN.test(text)) throw new InvalidKeyError(redact(input), 'it contains white space or control characters');
+  if (FORBIDDEN.test(text)) {
+    // A blank may cut a password in two (`https://alice:pa ss@host`): then nothing of it is shown.
+    if (text.includes('@')) throw new CredentialsInInputError(REDACTED, 'what looks like a user name or password');
+    throw new InvalidKeyError(redact(input), 'it contains white space or control characters');
+  }
   return text;
 }
 
@@ -171,7 +180,10 @@ function parseUrl(input: string, text: string): URL {
     throw new InvalidKeyError(redact(input), 'not a host name or URL');
   }
   if (url.username || url.password) throw new CredentialsInInputError(redact(input), 'a user name or password');
-  if (CONDA_SEGMENT.test(url.pathname)) throw new CredentialsInInputError(redact(input), 'a conda token (/t/<token>/)');
+  // Servers decode `%74` and `%2F`: `/%74/<token>/` is a conda token as much as `/t/<token>/`.
+  if (CONDA_SEGMENT.test(url.pathname) || CONDA_SEGMENT.test(normalizePath(url.pathname) ?? '')) {
+    throw new CredentialsInInputError(redact(input), 'a conda token (/t/<token>/)');
+  }
   return url;
 }
 

@@ -65,7 +65,10 @@ describe('a URL finds its candidate keys, most specific first', () => {
     for (const path of ['/org-a/..%2Forg-evil/y', '/org-a/%2e%2e/org-evil', '/org-a/..%5Corg-evil', '/org-a/..;/org-evil', '/org-ab', '/org-a%2e/x', '/x/../org-ab', '//org-a/y']) {
       expect([path, keyMatches(key, `https://host.example.com${path}`)]).toEqual([path, false]);
     }
-    for (const path of ['/org-a', '/org-a/', '/org-a/x', '/x/../org-a/y', '/%6Frg-a/y', '/org-a/%2e/y']) {
+    // `//org-a/y` is no longer in scope (attack12): servers that merge slashes read `/org-a/y`,
+    // others a segment "" then `org-a`; where they disagree no path scope applies.
+    expect(keyMatches(key, 'https://host.example.com//org-a/y')).toBe(false);
+    for (const path of ['/org-a', '/org-a/', '/org-a/x', '/x/../org-a/y', '/%6Frg-a/y', '/org-a/%2e/y', '/org-a/x//']) {
       expect([path, keyMatches(key, `https://host.example.com${path}`)]).toEqual([path, true]);
     }
     // A malformed %-escape: no path scope applies, the host's own keys still do.
@@ -136,5 +139,21 @@ describe('a URL finds its candidate keys, most specific first', () => {
         if (key.startsWith('*.')) expect(keyMatches(key, `https://${sub}.${input}/x`)).toBe(true);
       }),
     );
+  });
+});
+
+// Found by attack12 (and by redirect-scope.fuzz.test.ts): `/%2F/org-a` was read as `/org-a`.
+describe('an empty segment inside a path leaves no path scope to apply', () => {
+  it.each(['https://h.example.com/%2F/org-a/x', 'https://h.example.com//org-a/x', 'https://h.example.com/%5C/org-a'])(
+    '%s gets host keys only',
+    (url) => {
+      const keys = candidateKeys(url);
+      expect(keys.filter((k) => k.includes('/'))).toEqual([]);
+      expect(keys).toContain('h.example.com');
+    },
+  );
+
+  it('a trailing slash is still no empty segment', () => {
+    expect(candidateKeys('https://h.example.com/org-a/')).toContain('h.example.com/org-a');
   });
 });

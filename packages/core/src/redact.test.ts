@@ -87,4 +87,36 @@ describe('no secret survives redaction, wherever it stands', () => {
       }),
     );
   });
+
+  // Found by attack12: `auth login 'https://conda.anaconda.org\t\<TOKEN>\x'` echoed the token.
+  it('in a conda segment spelt with backslashes or %-escapes, which parsers and servers read as /t/', () => {
+    const spelling = fc.constantFrom('/t/', '\\t\\', '/%74/', '%2Ft%2F', '%2f%74%2f', '\\%74/', '/t%5C');
+    fc.assert(
+      fc.property(scheme, host, spelling, tokenSecret, fc.constantFrom('', '?', '#', '?x=', '#y'), tail, around, (s, h, t, token, mid, rest, [before, after]) => {
+        const secret = `${token}${mid}${token}`;
+        const text = `${before}${s}${h}${t}${secret}${rest}${after}`;
+        expect([text, redact(text).includes(token)]).toEqual([text, false]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('in userinfo cut by a blank: the part before the blank is hidden too', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('https://', 'http://', 'https:///'), userinfoSecret, userinfoSecret, host, tail, around, (s, a, b, h, t, [before, after]) => {
+        const text = `${before}${s}alice:${a.replaceAll(/[/?#@\\]/g, 'z')} ${b}@${h}${t}${after}`;
+        const out = redact(text);
+        expect([text, out.includes('Q')]).toEqual([text, false]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['https://conda.anaconda.org\\t\\SECRET\\x', 'https://conda.anaconda.org\\t\\***\\x'],
+    ['https://h.example.com/%74/SECRET/x', 'https://h.example.com/%74/***/x'],
+    ['https://h.example.com:8443/a b', 'https://h.example.com:8443/a b'],
+  ])('%s is shown as %s', (text, shown) => {
+    expect(redact(text)).toBe(shown);
+  });
 });

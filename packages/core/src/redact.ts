@@ -5,8 +5,15 @@ export const REDACTED = '***';
 const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file', 's3']);
 // A scheme where one can start: not inside a longer word.
 const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:/gi;
-// A conda token: `/t/<token>` up to the next separator, anywhere in the text.
-const CONDA_TOKEN = /\/t\/[^/?#\s]+/g;
+// A conda token: `/t/<token>` up to the next separator, anywhere in the text. WHATWG parsers read
+// `\` as `/` in http(s) URLs and servers decode `%74` as `t` and `%2F` as `/`, so each of those
+// spellings counts too; the token runs to the next slash, backslash or blank (a `?` or `#` typed
+// in it is hidden with it).
+const CONDA_TOKEN = /((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:(?!%2f|%5c)[^/\\\s])+/gi;
+// A run that starts with `scheme://` and has no `@`: its authority, when it is not `host[:port]`
+// (`https://alice:pa` of `https://alice:pa ss@host`), may be the start of a user name and password
+// that a blank cut in two.
+const SCHEME_RUN = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:[/\\]+)([^/\\?#]*)/i;
 const OPENERS = '"\'(<[{`';
 
 /**
@@ -23,13 +30,39 @@ export function redact(value: string | URL, secrets: Iterable<string | null | un
   for (const secret of secrets) {
     if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
   }
-  return out.replace(/\S+/g, (run) => (run.includes('@') ? redactUserinfo(run) : run)).replace(CONDA_TOKEN, `/t/${REDACTED}`);
+  // After an authority cut by a blank (`https://alice:pa ss@h`), the next run with an `@` is the
+  // rest of that userinfo: it is hidden from its start, whatever it looks like.
+  let cut = false;
+  const hidden = out.replace(/\S+/g, (run) => {
+    if (run.includes('@')) {
+      const shown = redactUserinfo(run, cut);
+      cut = false;
+      return shown;
+    }
+    const shown = cutAuthority(run, out);
+    if (shown !== run) cut = true;
+    return shown;
+  });
+  return hidden.replace(CONDA_TOKEN, `$1${REDACTED}`);
+}
+
+/**
+ * A `scheme://authority` run without `@` in text that holds an `@` somewhere: an authority
+ * with a `:` that is no port (`alice:pa`) is the start of userinfo cut by a blank, so it is hidden.
+ */
+function cutAuthority(run: string, text: string): string {
+  if (!text.includes('@')) return run;
+  const m = SCHEME_RUN.exec(run);
+  const authority = m?.[2];
+  if (!m || !authority?.includes(':') || /^(?:\[[^\]]*\]|[^:]*)(?::\d*)?$/.test(authority)) return run;
+  const at = m.index + (m[1] as string).length;
+  return `${run.slice(0, at)}${REDACTED}${run.slice(at + authority.length)}`;
 }
 
 /** One run of non-space text that holds an `@`: its userinfo becomes `***`. */
-function redactUserinfo(run: string): string {
+function redactUserinfo(run: string, restOfCut: boolean): string {
   const at = run.lastIndexOf('@');
-  const start = authorityStart(run, at);
+  const start = restOfCut ? 0 : authorityStart(run, at);
   return `${run.slice(0, start)}${REDACTED}${run.slice(at)}`;
 }
 

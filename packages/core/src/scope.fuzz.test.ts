@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { posix } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalKey } from './keys.js';
@@ -28,13 +29,10 @@ function referencePath(pathname: string): string | null {
     return null;
   }
   const dots = decoded.replaceAll('\\', '/').replace(/(^|\/)(\.\.?);[^/]*/g, '$1$2');
-  const out: string[] = [];
-  for (const part of dots.split('/').slice(1)) {
-    if (part === '..') out.pop();
-    else if (part !== '.') out.push(part);
-  }
-  const normalized = `/${out.join('/')}`.replace(/\/+$/, '');
-  return normalized;
+  // An empty segment inside the path: servers disagree (merge or keep), so no path scope applies.
+  if (/\/\/+[^/]/.test(dots)) return null;
+  const normalized = posix.normalize(`/${dots}`).replace(/\/+$/, '');
+  return normalized === '/' ? '' : normalized;
 }
 
 function within(path: string | null, scope: string): boolean {
