@@ -16,7 +16,7 @@ export interface OptionSpec {
   repeatable?: boolean;
 }
 
-export interface PositionalSpec {
+interface PositionalSpec {
   name: string;
   describe: string;
   required: boolean;

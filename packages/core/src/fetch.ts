@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import { TooManyRedirectsError } from './errors.js';
 import { createHopState, decideHop, type HopState } from './hop.js';
-import { redactText } from './redact.js';
+import { redact } from './redact.js';
 
 export interface CreateFetchOptions {
   /** The fetch that sends each hop (default: the global one). */
@@ -22,10 +22,10 @@ function scrubbed(error: unknown, state: HopState): unknown {
   const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
   const summary =
     cause && typeof cause === 'object'
-      ? { code: cause.code, message: typeof cause.message === 'string' ? redactText(cause.message, state.secrets) : undefined }
+      ? { code: cause.code, message: typeof cause.message === 'string' ? redact(cause.message, state.secrets) : undefined }
       : undefined;
-  const clean = new TypeError(redactText(error.message, state.secrets), summary ? { cause: summary } : undefined);
-  clean.stack = redactText(error.stack ?? '', state.secrets);
+  const clean = new TypeError(redact(error.message, state.secrets), summary ? { cause: summary } : undefined);
+  clean.stack = redact(error.stack ?? '', state.secrets);
   return clean;
 }
 
@@ -66,9 +66,9 @@ export function createFetch(authenticator: Authenticator, options: CreateFetchOp
         throw scrubbed(error, state);
       }
       const location = response.headers.get('location');
-      if (!REDIRECTS.has(response.status) || location === null || mode === 'manual') return answered(response, redirects > 0 ? redactText(url, state.secrets) : request.url, redirects > 0);
+      if (!REDIRECTS.has(response.status) || location === null || mode === 'manual') return answered(response, redirects > 0 ? redact(url, state.secrets) : request.url, redirects > 0);
       await response.body?.cancel();
-      if (mode === 'error') throw new TypeError(`redirect refused (redirect: 'error') from ${redactText(url, state.secrets)}`);
+      if (mode === 'error') throw new TypeError(`redirect refused (redirect: 'error') from ${redact(url, state.secrets)}`);
       if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects);
 
       const sent = new URL(hop.url);

@@ -1,7 +1,7 @@
 import type { BeforeErrorHook, BeforeRedirectHook, BeforeRequestHook, Got, RequestError } from 'got';
 import type { Authenticator } from './authenticator.js';
 import { createHopState, decideHop, type HopState } from './hop.js';
-import { REDACTED, redactText, redactUrl } from './redact.js';
+import { REDACTED, redact } from './redact.js';
 import { redactPresignedUrl } from './s3-presign.js';
 
 /**
@@ -61,14 +61,14 @@ function redactedHeaders(headers: Record<string, unknown> | undefined, secrets: 
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
     if (lower === 'authorization' || lower === 'proxy-authorization' || lower === 'cookie' || lower === 'set-cookie') out[name] = REDACTED;
-    else if (Array.isArray(value)) out[name] = value.map((v) => redactText(String(v), secrets));
-    else out[name] = value === undefined ? undefined : redactText(String(value), secrets);
+    else if (Array.isArray(value)) out[name] = value.map((v) => redact(String(v), secrets));
+    else out[name] = value === undefined ? undefined : redact(String(value), secrets);
   }
   return out;
 }
 
 /** A URL fit to print: userinfo, conda tokens, S3 signatures and every secret this chain sent hidden. */
-const shownUrl = (url: unknown, secrets: Iterable<string>) => redactPresignedUrl(redactText(String(url), secrets));
+const shownUrl = (url: unknown, secrets: Iterable<string>) => redactPresignedUrl(redact(String(url), secrets));
 const redactedOrUndefined = (url: unknown, secrets: Iterable<string>) => (url === undefined || url === null ? undefined : shownUrl(url, secrets));
 
 interface GotResponseLike {
@@ -90,13 +90,13 @@ function scrubbed(error: RequestError, secrets: Set<string>): RequestError {
   const clean = Object.create(Object.getPrototypeOf(error)) as Record<string, unknown>;
   clean.name = error.name;
   clean.code = error.code;
-  clean.message = redactText(error.message, secrets);
-  clean.stack = redactText(error.stack ?? '', secrets);
+  clean.message = redact(error.message, secrets);
+  clean.stack = redact(error.stack ?? '', secrets);
   clean.timings = error.timings;
   clean.options = { method: options.method, url: redactedOrUndefined(options.url, secrets), headers: redactedHeaders(options.headers, secrets) };
   const response = error.response as GotResponseLike | undefined;
   if (response) {
-    const body = typeof response.body === 'string' || Buffer.isBuffer(response.body) ? redactText(String(response.body), secrets) : undefined;
+    const body = typeof response.body === 'string' || Buffer.isBuffer(response.body) ? redact(String(response.body), secrets) : undefined;
     clean.response = {
       statusCode: response.statusCode,
       statusMessage: response.statusMessage,
@@ -196,5 +196,5 @@ export function authGot<G extends Got>(got: G, authenticator: Authenticator): G 
 
 /** A URL from a got error or response, fit to print. */
 export function redactedUrl(url: string | URL | undefined): string {
-  return url === undefined ? '' : redactUrl(url);
+  return url === undefined ? '' : redact(url);
 }

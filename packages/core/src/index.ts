@@ -20,7 +20,7 @@ export {
   type HeaderValue,
 } from './headers.js';
 export { parseRequestUrl, type RequestUrl } from './request-url.js';
-export { REDACTED, redactUrl, redactSecret, redactText } from './redact.js';
+export { REDACTED, redact, redactSecret } from './redact.js';
 export { type CredentialStore, MemoryStore, keyForWrite, keysForRead } from './store.js';
 export {
   StoreChain,
@@ -55,7 +55,6 @@ export { canonicalKey } from './keys.js';
 export { logoutKeys, pixiKeyFor } from './logout-keys.js';
 export { loginKeyNote, keyWarning } from './key-notes.js';
 export { isPublicSuffix, wildcardReachesPublicSuffix } from './public-suffix.js';
-export { redact } from './redact.js';
 export { escapeForTerminal } from './terminal.js';
 export { freshCredential, needsRefresh, forgetRefreshed, REFRESH_MARGIN_SECONDS, type FoundCredential, type RefreshOptions } from './oauth-refresh.js';
 export { postForm, checkEndpoint, errorCodeOf, describeFailure, credentialFromTokens, type EndpointOptions, type FormReply } from './oauth-endpoint.js';

@@ -36,14 +36,14 @@ export function normalizeHostname(hostname: string): string {
 }
 
 /** A URL's path as key material: "" for the root, otherwise without trailing slashes. */
-export function trimPath(pathname: string): string {
+function trimPath(pathname: string): string {
   let end = pathname.length;
   while (end > 0 && pathname.charCodeAt(end - 1) === 47) end--;
   return pathname.slice(0, end);
 }
 
 /** A key split into its parts; `wildcard` keys cover `host` and its subdomains. */
-export interface KeyParts {
+interface KeyParts {
   wildcard: boolean;
   host: string;
   /** The port in decimal without leading zeros, or "" for none. */
@@ -210,7 +210,7 @@ export function keyFromInput(input: string): string {
   return formatKey(parts);
 }
 
-export function formatKey(parts: KeyParts): string {
+function formatKey(parts: KeyParts): string {
   return `${parts.wildcard ? '*.' : ''}${parts.host}${parts.port ? `:${parts.port}` : ''}${parts.path}`;
 }
 

@@ -34,7 +34,7 @@ export function hostBases(u: URL): string[] {
  * segments resolved), so a prefix only ever matches whole segments. A path whose %-escapes are
  * malformed gets the base alone: no path scope applies to it.
  */
-export function pathCandidates(base: string, pathname: string): string[] {
+function pathCandidates(base: string, pathname: string): string[] {
   const out: string[] = [];
   let path = deepestScope(normalizePath(pathname) ?? '');
   while (path !== '') {
@@ -67,7 +67,7 @@ const wildcardCache = new Map<string, readonly string[]>();
  * `*.a.b.c`, `*.b.c`: never a wildcard of one label or over a public suffix, none for IP
  * addresses. The array is shared between calls: do not change it.
  */
-export function wildcardsFor(host: string): readonly string[] {
+function wildcardsFor(host: string): readonly string[] {
   let out = wildcardCache.get(host);
   if (out === undefined) {
     out = computeWildcards(host);

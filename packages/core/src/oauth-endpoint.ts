@@ -1,7 +1,7 @@
 import type { OAuthCredential } from './credential.js';
 import { OAuthError } from './errors.js';
 import { isIpAddress } from './keys.js';
-import { redactText, redactUrl } from './redact.js';
+import { redact } from './redact.js';
 
 /**
  * Talking to an OAuth server's token and revocation endpoints: a form-encoded POST (RFC 6749
@@ -32,13 +32,13 @@ export function checkEndpoint(endpoint: string, what: string): URL {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new OAuthError('failed', `the OAuth ${what} "${redactUrl(endpoint)}" is not a URL`);
+    throw new OAuthError('failed', `the OAuth ${what} "${redact(endpoint)}" is not a URL`);
   }
   const loopback = LOOPBACK_NAMES.has(url.hostname) || (isIpAddress(url.hostname) && url.hostname.startsWith('127.'));
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new OAuthError('failed', `the OAuth ${what} ${redactUrl(endpoint)} is not https; no token is sent to it`);
+    throw new OAuthError('failed', `the OAuth ${what} ${redact(endpoint)} is not https; no token is sent to it`);
   }
-  if (url.username || url.password) throw new OAuthError('failed', `the OAuth ${what} ${redactUrl(endpoint)} carries credentials`);
+  if (url.username || url.password) throw new OAuthError('failed', `the OAuth ${what} ${redact(endpoint)} carries credentials`);
   return url;
 }
 
@@ -56,7 +56,7 @@ export async function postForm(endpoint: string, what: string, form: Record<stri
     });
   } catch (error) {
     const why = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new OAuthError('failed', `could not reach the OAuth ${what} ${redactUrl(endpoint)} (${why})`);
+    throw new OAuthError('failed', `could not reach the OAuth ${what} ${redact(endpoint)} (${why})`);
   }
   let body: Record<string, unknown> = {};
   try {
@@ -82,7 +82,7 @@ export function describeFailure(what: string, reply: FormReply, sent: Iterable<s
   const code = errorCodeOf(reply);
   const description = typeof reply.body.error_description === 'string' ? reply.body.error_description : '';
   const detail = code ? `${code}${description ? `: ${description}` : ''}` : `HTTP ${reply.status}`;
-  return redactText(`the OAuth ${what} refused: ${detail}`.replace(/[\u0000-\u001f\u007f]/g, ' '), sent);
+  return redact(`the OAuth ${what} refused: ${detail}`.replace(/[\u0000-\u001f\u007f]/g, ' '), sent);
 }
 
 /**
@@ -96,7 +96,7 @@ export function credentialFromTokens(
 ): OAuthCredential {
   const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn } = reply.body;
   if (typeof accessToken !== 'string' || accessToken === '') {
-    throw new OAuthError('failed', `the OAuth token endpoint ${redactUrl(base.tokenEndpoint)} answered without an access token`);
+    throw new OAuthError('failed', `the OAuth token endpoint ${redact(base.tokenEndpoint)} answered without an access token`);
   }
   const lifetime = typeof expiresIn === 'number' ? expiresIn : typeof expiresIn === 'string' ? Number(expiresIn) : Number.NaN;
   return {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { redact, redactText, redactUrl } from './redact.js';
+import { redact } from './redact.js';
 
 describe('redaction', () => {
   it.each([
@@ -34,10 +34,8 @@ describe('redaction', () => {
     expect(redact(text, ['pfx_abc'])).toBe('GET https://***@h/t/***/x failed: bad token *** for h');
   });
 
-  it('URL objects and the old names take the same rule', () => {
+  it('URL objects are redacted by the same rule', () => {
     expect(redact(new URL('https://u:p@h.example.com/t/tok/x'))).toBe('https://***@h.example.com/t/***/x');
-    expect(redactUrl('https://u:p@h/')).toBe(redact('https://u:p@h/'));
-    expect(redactText('a u:p@h', ['zzz'])).toBe(redact('a u:p@h'));
   });
 
   it('a 100 KB run is redacted in linear time (no backtracking blow-up)', () => {

@@ -84,12 +84,6 @@ function authorityStart(run: string, at: number): number {
   return start;
 }
 
-/** @deprecated Use `redact`: the same rule. */
-export const redactUrl: (url: string | URL) => string = (url) => redact(url);
-
-/** @deprecated Use `redact`: the same rule. */
-export const redactText: (text: string, secrets?: Iterable<string | null | undefined>) => string = redact;
-
 /** A secret fit to print: nothing of it. */
 export function redactSecret(_secret: string): string {
   return REDACTED;

@@ -1,5 +1,5 @@
 import { InvalidUrlError } from './errors.js';
-import { redactUrl } from './redact.js';
+import { redact } from './redact.js';
 
 /** A request URL as WHATWG parses it, with what decoration needs to know about it. */
 export interface RequestUrl {
@@ -91,7 +91,7 @@ export function parseRequestUrl(input: string | URL): RequestUrl {
   try {
     url = new URL(input);
   } catch {
-    throw new InvalidUrlError(`"${redactUrl(input)}" is not a valid URL`);
+    throw new InvalidUrlError(`"${redact(input)}" is not a valid URL`);
   }
   // The common case: the text's `scheme://authority` is exactly the parsed one, so it is the origin.
   const href = url.href;
@@ -103,7 +103,7 @@ export function parseRequestUrl(input: string | URL): RequestUrl {
   const authority = match?.[2];
   if (!match || `${match[1]?.toLowerCase()}:` !== url.protocol || !authority || AMBIGUOUS.test(authority)) {
     throw new InvalidUrlError(
-      `"${redactUrl(input)}" is not a URL every parser reads alike: write it as scheme://host/path, without stray slashes, backslashes or spaces`,
+      `"${redact(input)}" is not a URL every parser reads alike: write it as scheme://host/path, without stray slashes, backslashes or spaces`,
     );
   }
   return { url, origin, userinfo: url.username !== '' || url.password !== '' };

@@ -1,6 +1,6 @@
 import { S3Error } from './errors.js';
 import { isIpAddress } from './keys.js';
-import { redactUrl } from './redact.js';
+import { redact } from './redact.js';
 import { uriEncode } from './s3-uri.js';
 
 /**
@@ -61,7 +61,7 @@ export function parseEndpoint(endpointUrl: string | URL, bucket: string): URL {
   if (url.username || url.password) {
     throw new S3Error('invalid-options', `the S3 endpoint URL for bucket "${bucket}" must not contain a user name or password`, { bucket });
   }
-  const shown = redactUrl(url.href);
+  const shown = redact(url.href);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new S3Error('invalid-options', `the S3 endpoint URL "${shown}" for bucket "${bucket}" must be http or https`, { bucket });
   }

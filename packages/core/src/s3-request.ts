@@ -13,7 +13,7 @@ import {
 } from './aws-config.js';
 import type { Credential } from './credential.js';
 import { S3Error } from './errors.js';
-import { redactUrl } from './redact.js';
+import { redact } from './redact.js';
 import { DEFAULT_S3_EXPIRES_IN, isS3BucketName, presignS3, redactPresignedUrl } from './s3-presign.js';
 
 /** pixi's per-bucket `s3-options`, in camelCase. */
@@ -59,7 +59,7 @@ const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** `s3://bucket/a%20b` → bucket and the object key `a b`; refuses what cannot be an object. */
 export function parseS3Url(url: URL): { bucket: string; key: string } {
-  const shown = redactUrl(url.href);
+  const shown = redact(url.href);
   if (url.username || url.password) {
     throw new S3Error('invalid-url', `the S3 URL "${shown}" contains credentials; store them with auth login instead`);
   }

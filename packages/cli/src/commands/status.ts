@@ -5,8 +5,7 @@ import {
   hasScheme,
   MemoryStore,
   type Resolution,
-  redactText,
-  redactUrl,
+  redact,
   secretValues,
   parseRequestUrl,
   redactPresignedUrl,
@@ -88,10 +87,10 @@ async function probe(authenticator: Authenticator, url: URL, timeoutMs: number, 
       });
       stream.once('error', reject);
     });
-    return { status: response.statusCode, finalUrl: redactPresignedUrl(redactUrl(response.url)) };
+    return { status: response.statusCode, finalUrl: redactPresignedUrl(redact(response.url)) };
   } catch (error) {
     const reason = failureOf(error as Error & { code?: string }, url, timeoutMs, controller.signal.aborted);
-    return { status: null, finalUrl: null, error: redactPresignedUrl(redactText(reason, secrets)) };
+    return { status: null, finalUrl: null, error: redactPresignedUrl(redact(reason, secrets)) };
   } finally {
     clearTimeout(timer);
   }
@@ -136,7 +135,7 @@ export async function status(ctx: Context): Promise<number> {
   const found: Resolution | undefined = inUrl ? undefined : await authenticator.resolve(url);
   const result = await probe(authenticator, url, timeoutMs, found ? secretValues(found.credential) : []);
   const report: StatusReport = {
-    url: redactUrl(url),
+    url: redact(url),
     finalUrl: result.finalUrl,
     key: found?.key ?? null,
     store: found?.store.name ?? null,
@@ -171,7 +170,7 @@ export async function verifyBeforeLogin(ctx: Context, input: string, key: string
     throw new UsageError(`--verify needs a URL that ${key} applies to${against ? '' : ': give one with --verify-url'}`);
   }
   const result = await probe(authenticator, url, timeoutOf(ctx), secretValues(credential));
-  const shown = redactUrl(url);
+  const shown = redact(url);
   if (result.status === null) throw new OperationError(`could not verify the credential at ${shown}: ${result.error}; nothing was stored`);
   if (result.status === 401 || result.status === 403) {
     throw new OperationError(`${shown} rejected the credential (HTTP ${result.status}); nothing was stored`);

@@ -1,4 +1,4 @@
-import { checkEndpoint, OAuthError, redactUrl } from '@auth/core';
+import { checkEndpoint, OAuthError, redact } from '@auth/core';
 
 /** What an authorization server says about itself (RFC 8414 §2; OpenID Connect Discovery). */
 export interface ServerMetadata {
@@ -31,20 +31,20 @@ export async function discover(issuer: string, options: { timeoutMs?: number } =
     try {
       const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
       if (!response.ok) {
-        tried.push(`${redactUrl(url)} (HTTP ${response.status})`);
+        tried.push(`${redact(url)} (HTTP ${response.status})`);
         await response.arrayBuffer();
         continue;
       }
       body = (await response.json()) as Record<string, unknown>;
     } catch (error) {
-      tried.push(`${redactUrl(url)} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name})`);
+      tried.push(`${redact(url)} (${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name})`);
       continue;
     }
     if (trimSlash(String(body.issuer)) !== trimSlash(issuer)) {
-      throw new OAuthError('failed', `the metadata at ${redactUrl(url)} is for another issuer, not ${redactUrl(issuer)}`);
+      throw new OAuthError('failed', `the metadata at ${redact(url)} is for another issuer, not ${redact(issuer)}`);
     }
     const tokenEndpoint = text(body.token_endpoint);
-    if (!tokenEndpoint) throw new OAuthError('failed', `the metadata at ${redactUrl(url)} names no token endpoint`);
+    if (!tokenEndpoint) throw new OAuthError('failed', `the metadata at ${redact(url)} names no token endpoint`);
     const optional = (name: string, what: string) => {
       const value = text(body[name]);
       if (value) checkEndpoint(value, what);
@@ -59,5 +59,5 @@ export async function discover(issuer: string, options: { timeoutMs?: number } =
       revocationEndpoint: optional('revocation_endpoint', 'revocation endpoint'),
     };
   }
-  throw new OAuthError('failed', `no OAuth metadata found for ${redactUrl(issuer)}: tried ${tried.join(', ')}`);
+  throw new OAuthError('failed', `no OAuth metadata found for ${redact(issuer)}: tried ${tried.join(', ')}`);
 }

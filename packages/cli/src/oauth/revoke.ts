@@ -1,4 +1,4 @@
-import { describeFailure, type EndpointOptions, type OAuthCredential, postForm, redactUrl, type StoreChain } from '@auth/core';
+import { describeFailure, type EndpointOptions, type OAuthCredential, postForm, redact, type StoreChain } from '@auth/core';
 import { type Io, say, warn } from '../io.js';
 
 export interface Revocation {
@@ -27,7 +27,7 @@ export async function revokeCredential(credential: OAuthCredential, options: End
       return { revoked: false, message: (error as Error).message };
     }
   }
-  return { revoked: true, message: `revoked at ${redactUrl(endpoint)}` };
+  return { revoked: true, message: `revoked at ${redact(endpoint)}` };
 }
 
 /**
