@@ -4,9 +4,10 @@ import { parseCredentialsDocument } from '@auth/core';
 import { describe, expect, it } from 'vitest';
 import { sandbox } from '@auth/test-support/cli';
 import { fixture } from '@auth/test-support/paths';
+import type { ListedEntry } from './commands/list.js';
 
 const json = <T>(text: string): T => JSON.parse(text) as T;
-type Listed = { key: string; type: string; store: string; shadowed: boolean; username?: string };
+type Listed = ListedEntry;
 
 describe('auth on the file store', () => {
   it('login stores rattler JSON, list shows it, token prints it', () => {

@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authBin, inKeyring, requireTool, sandbox } from '@auth/test-support/cli';
+import type { ListedEntry } from './commands/list.js';
 
-type Listed = { key: string; type: string; store: string; shadowed: boolean };
+type Listed = ListedEntry;
 const lookup = (key: string) => execFileSync('secret-tool', ['lookup', 'service', 'rattler', 'username', key], { encoding: 'utf8' });
 
 describe.skipIf(!inKeyring)('auth on a real Secret Service', () => {

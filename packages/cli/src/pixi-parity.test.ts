@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { inKeyring, type Run, type Sandbox, sandbox } from '@auth/test-support/cli';
 import { startServer } from '@auth/test-support/http';
 import { fixture } from '@auth/test-support/paths';
+import type { ListedEntry } from './commands/list.js';
 
 /**
  * pixi's `test_pixi_auth` and rattler's `cli/auth.rs` tests, run against the built `auth` binary
@@ -16,7 +17,7 @@ import { fixture } from '@auth/test-support/paths';
  * Where we deliberately differ, the test asserts our behaviour and says why.
  */
 
-type Listed = { key: string; type: string; store: string; shadowed: boolean; username?: string };
+type Listed = ListedEntry;
 const listed = (run: Run) => JSON.parse(run.stdout) as Listed[];
 const CREDS = 'c.json';
 const fileOf = (s: Sandbox, name = CREDS) => join(s.home, name);

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, sandbox } from '@auth/test-support/cli';
 import { closedPort, selfSignedCert, startServer, type TestServer } from '@auth/test-support/http';
 import { publishPackage, type Registry, startVerdaccio } from '@auth/test-support/verdaccio';
+import type { StatusReport } from './commands/status.js';
 
-type Report = { url: string; finalUrl: string | null; key: string | null; store: string | null; type: string | null; status: number | null; ok: boolean; error?: string };
+type Report = StatusReport;
 
 const creds = { bearer: 'bear-tok', basic: { username: 'jürgen', password: 'pa:ss' }, conda: 'ct-123' };
 let a: TestServer;

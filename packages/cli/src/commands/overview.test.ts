@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sandbox } from '@auth/test-support/cli';
+import type { OverviewEntry } from './overview.js';
 
 // A JWT whose payload is {"exp":2000000000}, written out by hand (the signature is not checked).
 const JWT_PAYLOAD = Buffer.from('{"sub":"x","exp":2000000000}').toString('base64url');
@@ -12,7 +13,7 @@ const oauth = (over: Record<string, unknown>) => ({
   OAuth: { access_token: 'at-SECRET', refresh_token: null, expires_at: 4000000000, token_endpoint: 'http://127.0.0.1:1/token', revocation_endpoint: null, client_id: 'c', ...over },
 });
 
-type Entry = { key: string; store: string; shadowed: boolean; method: string; expiresAt: string | null; expirySource: string | null; state: string };
+type Entry = OverviewEntry;
 
 describe('auth status without a URL: the overview', () => {
   it('every entry of every store, with store, shadowed, method and expiry; never a secret', async () => {
