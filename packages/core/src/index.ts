@@ -59,3 +59,4 @@ export { escapeForTerminal } from './terminal.js';
 export { freshCredential, needsRefresh, forgetRefreshed, REFRESH_MARGIN_SECONDS, type FoundCredential, type RefreshOptions } from './oauth-refresh.js';
 export { postForm, checkEndpoint, errorCodeOf, describeFailure, credentialFromTokens, type EndpointOptions, type FormReply } from './oauth-endpoint.js';
 export { expiryOf, jwtExpiry, type Expiry } from './token-expiry.js';
+export { fileKind, readRegularFile } from './regular-file.js';

@@ -6,19 +6,21 @@ import {
   type CredentialsDocument,
   decodeCredential,
   encodeCredential,
+  fileKind,
   JsonSyntaxError,
   keyForWrite,
   keysForRead,
   NoHomeError,
   NotRegularFileError,
   parseCredentialsDocument,
+  readRegularFile,
   serializeCredentialsDocument,
   StoreFailedError,
   validateCredential,
 } from '@auth/core';
 import { close, fchmod, fsync, mkdir, open, realpath, rename, stat, unlink, writeFile } from './fs.js';
 import { acquireLock } from './lock.js';
-import { checkWritable, fileKind, readRegular } from './special-files.js';
+import { checkWritable } from './special-files.js';
 import { removeAbandonedTemps, tempPath } from './temp-files.js';
 
 export interface FileStoreOptions {
@@ -159,7 +161,7 @@ export class FileStore implements CredentialStore {
   async #parseFile(path: string): Promise<CredentialsDocument> {
     let text: string | undefined;
     try {
-      text = await readRegular(this.name, path);
+      text = await readRegularFile(this.name, path);
     } catch (error) {
       if (error instanceof NotRegularFileError) throw error;
       throw this.#failed('read', error);

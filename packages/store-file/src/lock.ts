@@ -1,7 +1,6 @@
-import { NotRegularFileError, StoreFailedError, StoreLockedError } from '@auth/core';
+import { fileKind, NotRegularFileError, StoreFailedError, StoreLockedError } from '@auth/core';
 import { close, fstat, futimes, link, lstat, open, readFile, rename, unlink, writeFile } from './fs.js';
 import { alive, processStart, thisMachine } from './liveness.js';
-import { fileKind } from './special-files.js';
 import { tempPath, uniqueSuffix } from './temp-files.js';
 
 /**

@@ -1,39 +1,6 @@
-import { close as closeCallback, constants, fstat as fstatCallback, open as openCallback, readFile as readFileCallback } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { promisify } from 'node:util';
-import { type Credential, type CredentialStore, isAuthError, protect, ReadOnlyStoreError } from '@auth/core';
+import { type Credential, type CredentialStore, isAuthError, protect, ReadOnlyStoreError, readRegularFile } from '@auth/core';
 import { type Netrc, parseNetrc } from './netrc.js';
-
-// Not node:fs/promises: loading it costs a CLI's start-up more than reading the file.
-const readFile = promisify(readFileCallback);
-const open = promisify(openCallback);
-const fstat = promisify(fstatCallback);
-const close = promisify(closeCallback);
-
-/** What a path that is not a regular file is, for the warning. */
-function kind(info: import('node:fs').Stats): string {
-  if (info.isFIFO()) return 'a FIFO';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
-
-/**
- * The text of the netrc file. Opened without blocking and checked on the open descriptor: a FIFO
- * would hang the read, and a device such as /dev/zero would never end. A folder keeps its EISDIR.
- */
-async function readRegular(path: string): Promise<string> {
-  const fd = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const info = await fstat(fd);
-    if (info.isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
-    if (!info.isFile()) throw Object.assign(new Error(`${path} is ${kind(info)}`), { code: 'ENOTREG', kind: kind(info) });
-    return await readFile(fd, 'utf8');
-  } finally {
-    await close(fd).catch(() => {});
-  }
-}
 
 export interface NetrcStoreOptions {
   /** The netrc file. Default: `NETRC` (if set and not empty), else `~/.netrc`. */
@@ -92,19 +59,16 @@ export class NetrcStore implements CredentialStore {
       this.#warning('HOME is not set or not an absolute path, so ~/.netrc is not read; set HOME or NETRC');
       return empty();
     }
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readRegular(this.path);
+      text = await readRegularFile('netrc', this.path, 'the netrc file');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !this.#explicit) return empty();
-      this.#warning(
-        code === 'ENOENT'
-          ? `the netrc file ${this.path} (named by NETRC) does not exist; it is not used`
-          : code === 'ENOTREG'
-            ? `the netrc file ${this.path} is ${(error as { kind: string }).kind}, not a regular file; it is not used`
-            : `cannot read the netrc file ${this.path} (${code}); it is not used`,
-      );
+      this.#warning(isAuthError(error) ? `${error.message}; it is not used` : `cannot read the netrc file ${this.path} (${code}); it is not used`);
+      return empty();
+    }
+    if (text === undefined) {
+      if (this.#explicit) this.#warning(`the netrc file ${this.path} (named by NETRC) does not exist; it is not used`);
       return empty();
     }
     try {

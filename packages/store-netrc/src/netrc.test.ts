@@ -108,7 +108,7 @@ describe('the netrc store', () => {
     mkdirSync(join(dir, '.netrc'));
     const { warnings, onWarning } = collect();
     expect(await new NetrcStore({ env: { HOME: dir }, onWarning }).list()).toEqual([]);
-    expect(warnings).toEqual([`cannot read the netrc file ${join(dir, '.netrc')} (EISDIR); it is not used`]);
+    expect(warnings).toEqual([`the netrc file ${join(dir, '.netrc')} is a folder, not a regular file; point the store at a regular file (or a symlink to one); it is not used`]);
   });
 
   it('a FIFO or a device given as the netrc is a warning and counts as empty, without hanging', async () => {
@@ -122,7 +122,7 @@ describe('the netrc store', () => {
     ] as const) {
       const { warnings, onWarning } = collect();
       expect(await new NetrcStore({ env: { HOME: dir, NETRC: path }, onWarning }).list()).toEqual([]);
-      expect(warnings).toEqual([`the netrc file ${path} is ${what}, not a regular file; it is not used`]);
+      expect(warnings).toEqual([`the netrc file ${path} is ${what}, not a regular file; point the store at a regular file (or a symlink to one); it is not used`]);
     }
   });
 
