@@ -135,7 +135,7 @@ describe('auth on the file store', () => {
     [['logout', 'a.example.com', '--all'], 'not both'],
     [['list', '--store', './missing-module.mjs'], 'cannot load the store module'],
     [['list', '--store', 'keychain', '--file', 'x.json'], '--file goes with --store file'],
-    [['status', 'ftp://x'], 'not an http(s) URL'],
+    [['status', 'ftp://x'], 'not an http(s) or s3 URL'],
   ])('usage error %j exits 2 with a clear message', (args, message) => {
     const s = sandbox({ keychain: false });
     const out = s.auth(args.includes('--store') || args.includes('--file') ? args : [...args, '--file', 'c.json']);

@@ -22,20 +22,21 @@ const netrcStore = async (io: Io) =>
   new (await import('@auth/store-netrc')).NetrcStore({ env: io.env, onWarning: (message) => warn(io, message) });
 
 /**
- * ~/.rattler/credentials.json. Without a usable HOME it is an error (never the current folder),
- * unless RATTLER_AUTH_FILE names a file: then that file serves alone, and a warning says why.
+ * The stores that live under HOME: ~/.rattler/credentials.json and the netrc. Without a usable
+ * HOME the default file is an error (never the current folder), unless RATTLER_AUTH_FILE names a
+ * file: then that file serves alone (a container set up that way on purpose is not nagged), with
+ * the netrc only if NETRC names one.
  */
-async function defaultFileStore(io: Io, hasEnvFile: boolean): Promise<CredentialStore[]> {
+async function homeStores(io: Io, hasEnvFile: boolean): Promise<CredentialStore[]> {
   const { FileStore, defaultCredentialsPath } = await import('@auth/store-file');
   if (hasEnvFile) {
     try {
       defaultCredentialsPath(io.env);
-    } catch (error) {
-      warn(io, `${(error as Error).message}; using RATTLER_AUTH_FILE without it`);
-      return [];
+    } catch {
+      return io.env.NETRC ? [await netrcStore(io)] : [];
     }
   }
-  return [new FileStore({ env: io.env })];
+  return [new FileStore({ env: io.env }), await netrcStore(io)];
 }
 
 /** A store as messages name it: its name, and where it keeps its data. */
@@ -73,7 +74,7 @@ export async function selectStores(args: StoreArgs, io: Io): Promise<Selection> 
   const envFile = io.env.RATTLER_AUTH_FILE;
   if (envFile) stores.push(await fileStore(io, resolve(io.cwd, envFile)));
   if (!keychainOff(io.env)) stores.push(await keychainStore());
-  stores.push(...(await defaultFileStore(io, Boolean(envFile))), await netrcStore(io));
+  stores.push(...(await homeStores(io, Boolean(envFile))));
   let pending: string | undefined;
   let warned = false;
   const once = (message: string) => {

@@ -1,4 +1,4 @@
-import { escapeForTerminal, keyWarning, usernameOf } from '@auth/core';
+import { escapeForTerminal, keyWarning, redact, usernameOf } from '@auth/core';
 import { printRows } from '../io.js';
 import type { Context } from './context.js';
 
@@ -22,7 +22,8 @@ export async function list(ctx: Context): Promise<number> {
       const username = credential && usernameOf(credential);
       const warning = keyWarning(key);
       return {
-        key,
+        // A key another tool wrote may hold a secret (`…/t/<token>/…`, user:password@): never shown.
+        key: redact(key),
         type: credential?.type ?? 'unknown',
         store: store.name,
         shadowed,

@@ -12,7 +12,7 @@ import {
   type S3Options,
 } from '@auth/core';
 import { OperationError, UsageError } from '../errors.js';
-import { data, say } from '../io.js';
+import { data, say, shown } from '../io.js';
 import { type Context, str } from './context.js';
 
 /** user:password or a leading /t/<token>/ in the URL itself: then that is what is sent. */
@@ -113,7 +113,7 @@ function describeSent(report: StatusReport): string {
   if (report.sent === 'url') return 'the credentials written in the URL (no stored one)';
   if (report.sent === 'none') return 'no stored credential';
   if (report.sent === 'aws') return 'the AWS keys from the environment or ~/.aws (no stored one)';
-  return `${report.key} (${report.type}, ${report.store})`;
+  return `${shown(report.key ?? '')} (${report.type}, ${shown(report.store ?? '')})`;
 }
 
 /** The bucket's endpoint from the --s3-* flags; what they leave out comes from the AWS settings. */
@@ -137,7 +137,7 @@ export async function status(ctx: Context): Promise<number> {
   const report: StatusReport = {
     url: redact(url),
     finalUrl: result.finalUrl,
-    key: found?.key ?? null,
+    key: found ? redact(found.key) : null,
     store: found?.store.name ?? null,
     type: found?.credential.type ?? null,
     sent: inUrl ? 'url' : found ? 'stored' : url.protocol === 's3:' && result.status !== null ? 'aws' : 'none',
@@ -148,7 +148,7 @@ export async function status(ctx: Context): Promise<number> {
   if (!found && !inUrl) ctx.reportUnavailable();
   if (ctx.args.json) data(ctx.io, JSON.stringify(report, null, 2));
   else {
-    const outcome = result.status !== null ? `HTTP ${result.status}` : `failed: ${result.error}`;
+    const outcome = result.status !== null ? `HTTP ${result.status}` : `failed: ${shown(result.error ?? '')}`;
     const ended = report.finalUrl && report.finalUrl !== report.url ? ` (ended at ${report.finalUrl})` : '';
     say(ctx.io, `${report.url}: ${outcome} using ${describeSent(report)}${ended}`);
   }

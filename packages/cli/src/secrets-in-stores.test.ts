@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { sandbox } from '@auth/test-support/cli';
 
 /**
- * attack12: faults of issue 12 found with the built CLI in a private HOME (file store only).
- * Each test asserts what must hold; the fixes belong in packages/cli/src (commands/token.ts,
- * commands/list.ts, commands/logout.ts, commands/login.ts or secrets.ts, main.ts), which
- * attack12 may not change.
+ * Secrets another tool wrote into a store (a token that cannot be sent, a key holding a conda
+ * token or user:password, escape sequences) and secrets typed where a host goes: with the built
+ * CLI in a private HOME, none reaches the terminal.
  */
 
 function withFile(entries: Record<string, unknown>) {

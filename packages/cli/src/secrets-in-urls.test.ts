@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { sandbox } from '@auth/test-support/cli';
 
 /**
- * attack12: the scripted no-secrets session of issue 12, with userinfo and conda-token-in-URL
+ * The scripted no-secrets session of issue 12, with userinfo and conda-token-in-URL
  * inputs given to every command (login, logout, token, status), plain and with --verbose and
  * --json. Hosts are 127.0.0.1:1 (nothing listens; no request leaves the machine). The secrets
- * carry letters no message holds. Fails today through `auth token` (commands/token.ts quotes its
- * input raw: "no credential is stored for <input>", "<input> is not a valid URL").
+ * carry letters no message holds. Nothing is echoed raw: `auth token` once quoted its input as typed.
  */
 
 const PW = 'PwSeCrEtQq';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authBin } from './cli.js';
+import { authBin } from '@auth/test-support/cli';
 
 /**
  * Issue 13, item 5: "Shadowing is never silent." The keyring of tooling/test/locked-keyring.sh
