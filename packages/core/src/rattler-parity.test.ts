@@ -18,6 +18,7 @@ import { keyFromInput } from './keys.js';
 import { candidateKeys } from './match.js';
 import { decodeCredential, encodeCredential, parseCredentialsDocument, serializeCredentialsDocument } from './rattler.js';
 import { MemoryStore } from './store.js';
+import { serdeDocument } from '@auth/test-support/serde-json';
 
 /**
  * rattler's own tests (crates/rattler_networking and crates/rattler/src/cli/auth.rs), ported to
@@ -44,42 +45,8 @@ async function resolvedKey(stored: string, url: string): Promise<string | undefi
 }
 
 // ---------------------------------------------------------------------------------------------
-// A reference for serde_json's compact output, written from its rules, independent of our code:
-// `"` and `\` escaped, \b \t \n \f \r short forms, other C0 controls as \u00XX (lower-case hex),
-// everything else (DEL, non-ASCII, astral characters) as raw UTF-8; BTreeMap keys in UTF-8 byte
-// order; no whitespace, no trailing newline.
-const SHORT: Record<number, string> = { 8: '\\b', 9: '\\t', 10: '\\n', 12: '\\f', 13: '\\r' };
-function serdeString(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const c = ch.codePointAt(0) as number;
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (SHORT[c]) out += SHORT[c];
-    else if (c < 0x20) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-const serdeOpt = (text: string | null | undefined) => (text == null ? 'null' : serdeString(text));
-function serdeCredential(c: Credential): string {
-  switch (c.type) {
-    case 'bearer':
-      return `{"BearerToken":${serdeString(c.token)}}`;
-    case 'conda-token':
-      return `{"CondaToken":${serdeString(c.token)}}`;
-    case 'basic':
-      return `{"BasicHTTP":{"username":${serdeString(c.username)},"password":${serdeString(c.password)}}}`;
-    case 's3':
-      return `{"S3Credentials":{"access_key_id":${serdeString(c.accessKeyId)},"secret_access_key":${serdeString(c.secretAccessKey)},"session_token":${serdeOpt(c.sessionToken)}}}`;
-    default:
-      throw new Error(`no reference for ${c.type}`);
-  }
-}
-function serdeDocument(entries: [string, Credential][]): string {
-  const sorted = [...entries].sort(([a], [b]) => Buffer.compare(utf8(a), utf8(b)));
-  return `{${sorted.map(([key, c]) => `${serdeString(key)}:${serdeCredential(c)}`).join(',')}}`;
-}
+// serde_json's compact output, written from its rules in @auth/test-support/serde-json,
+// independent of our code.
 
 /** Each input gives its key; the failure names the input. */
 function expectKeys(table: Record<string, string>): void {
