@@ -12,3 +12,8 @@ export function fixture(name: string): string {
   if (!existsSync(path)) throw new Error(`fixture missing: ${path} (shared/ must sit beside the checkout)`);
   return path;
 }
+
+/** A script of tooling/test (keyring sessions), by name. */
+export function testScript(name: string): string {
+  return join(repoRoot, 'tooling', 'test', name);
+}

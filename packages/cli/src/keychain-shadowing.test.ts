@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authBin } from '@auth/test-support/cli';
+import { testScript } from '@auth/test-support/paths';
 
 /**
  * Issue 13, item 5: "Shadowing is never silent." The keyring of tooling/test/locked-keyring.sh
  * holds `seed.example.com` = {"BearerToken":"x"} and is locked. Every command is run inside that
  * session by one script, which prints what each one said.
  */
-const lockedKeyring = new URL('./locked-keyring.sh', import.meta.url).pathname;
+const lockedKeyring = testScript('locked-keyring.sh');
 const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authBin, inKeyring, requireTool, sandbox } from '@auth/test-support/cli';
 import type { ListedEntry } from './commands/list.js';
+import { testScript } from '@auth/test-support/paths';
 
 type Listed = ListedEntry;
 const lookup = (key: string) => execFileSync('secret-tool', ['lookup', 'service', 'rattler', 'username', key], { encoding: 'utf8' });
@@ -66,7 +67,7 @@ const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].ever
 
 describe.skipIf(!canLock)('auth on a locked keyring', () => {
   it('login stores in the file and says once that the keyring is locked', () => {
-    const script = new URL('../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
+    const script = testScript('locked-keyring.sh');
     const run = spawnSync(
       'bash',
       [script, 'bash', '-c', `cd "$HOME" && "$0" "$1" login l.example.com --token locked-tok; echo "rc=$?"; cat .rattler/credentials.json`, process.execPath, authBin],

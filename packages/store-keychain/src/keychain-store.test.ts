@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { startKeyringSession } from '@auth/test-support/keyring-session.mjs';
 import { seedSecretService } from '@auth/test-support/seed-keyring.mjs';
 import { KeychainStore } from './keychain-store.js';
+import { testScript } from '@auth/test-support/paths';
 
 const inKeyring = process.env.AUTH_KEYRING === '1';
 const service = `auth-test-${process.pid}`;
@@ -158,7 +159,7 @@ describe('the keychain store without a keychain', () => {
   });
 });
 
-const tooling = (script: string) => new URL(`../../../tooling/test/${script}`, import.meta.url).pathname;
+const tooling = testScript;
 const EMPTY_KEYRING = [tooling('keyring-session.sh'), 'empty'];
 const LOCKED_KEYRING = [tooling('locked-keyring.sh')];
 

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { authBin } from '@auth/test-support/cli';
 import { startKeyringSession } from '@auth/test-support/keyring-session.mjs';
 import { KeychainStore } from './keychain-store.js';
+import { testScript } from '@auth/test-support/paths';
 
 /**
  * The built `auth` command against keychains that never answer. Whatever the bus does, every
@@ -16,7 +17,7 @@ import { KeychainStore } from './keychain-store.js';
  */
 // Large enough that a loaded machine's Node.js start-up (up to a second here) fits in the margin.
 const TIMEOUT_MS = 2500;
-const keyringSession = new URL('../../../tooling/test/keyring-session.sh', import.meta.url).pathname;
+const keyringSession = testScript('keyring-session.sh');
 const canRunKeyring = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'dbus-send'].every(
   (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0,
 );

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { authBin } from '@auth/test-support/cli';
+import { testScript } from '@auth/test-support/paths';
 
 const canLock = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
-const script = new URL('../../../../tooling/test/locked-keyring.sh', import.meta.url).pathname;
+const script = testScript('locked-keyring.sh');
 
 /** Runs a shell session of `auth` commands ("$auth" …) against a locked keyring, in its private HOME. */
 function lockedSession(commands: string): { stdout: string; stderr: string } {
