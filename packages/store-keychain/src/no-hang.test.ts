@@ -107,7 +107,9 @@ describe('a bus that accepts and then goes silent', () => {
       address = `tcp:host=127.0.0.1,port=${port}`;
     }
     const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
-    const outs = await Promise.all(Object.values(COMMANDS).map((args) => runAuth(args, env)));
+    // One after another: three processes at once on a loaded two-core machine measure the machine.
+    const outs: Outcome[] = [];
+    for (const args of Object.values(COMMANDS)) outs.push(await runAuth(args, env));
     Object.keys(COMMANDS).forEach((name, i) => {
       expectFellBackInTime(name, outs[i] as Outcome, home);
       expect(outs[i]?.stderr).toContain('did not answer in time');
@@ -139,7 +141,9 @@ describe('a bus that refuses our authentication, accepts the native client and t
     await once(server, 'listening');
     try {
       const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
-      const outs = await Promise.all(Object.values(COMMANDS).map((args) => runAuth(args, env)));
+      // One after another: three processes at once on a loaded two-core machine measure the machine.
+      const outs: Outcome[] = [];
+      for (const args of Object.values(COMMANDS)) outs.push(await runAuth(args, env));
       Object.keys(COMMANDS).forEach((name, i) => {
         const out = outs[i] as Outcome;
         expect(out.ms, `${name} took ${out.ms} ms`).toBeLessThan(2 * TIMEOUT_MS);
