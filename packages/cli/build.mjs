@@ -4,6 +4,7 @@
 // only when used; got and the keychain's native module stay outside and load only for the
 // commands that need them.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -29,12 +30,30 @@ await build({
   external: ['./command.cjs'],
   banner: { js: '#!/usr/bin/env node' },
 });
+// The Public Suffix List (85 KB of the command's code) in a file of its own, read only when a
+// wildcard is checked: every start-up would otherwise compile it.
+const require = createRequire(import.meta.url);
+const pslData = require.resolve('@auth/core/package.json').replace(/package\.json$/, 'dist/public-suffix-data.js');
+await build({ ...common, entryPoints: [pslData], outfile: 'dist/public-suffix-data.cjs' });
+const lazyPsl = {
+  name: 'lazy-public-suffix-data',
+  setup(b) {
+    b.onResolve({ filter: /public-suffix-data\.js$/ }, () => ({ path: 'lazy-psl', namespace: 'lazy-psl' }));
+    // A CommonJS module: its exports are read where they are used, so the getter defers the load.
+    b.onLoad({ filter: /.*/, namespace: 'lazy-psl' }, () => ({
+      contents: "module.exports = { get PSL_RULES() { return require('./public-suffix-data.cjs').PSL_RULES; } };",
+      loader: 'js',
+    }));
+  },
+};
+
 // The command: every module of it, in one file.
 await build({
   ...common,
   entryPoints: ['src/command.ts'],
   outfile: 'dist/command.cjs',
-  external: ['@napi-rs/keyring', 'got'],
+  plugins: [lazyPsl],
+  external: ['@napi-rs/keyring', 'got', './public-suffix-data.cjs'],
   // Keep `import()` of external packages as real dynamic imports (got is ESM only).
   supported: { 'dynamic-import': true },
   define: { AUTH_CLI_VERSION: JSON.stringify(version) },

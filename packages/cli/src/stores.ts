@@ -1,6 +1,5 @@
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
 import type { CredentialStore } from '@auth/core';
 import { redact, StoreChain } from '@auth/core';
 import { UsageError } from './errors.js';
@@ -127,7 +126,7 @@ function moduleTarget(specifier: string, io: Io): string {
   if (guesses.length === 0 && PACKAGE_NAME.test(specifier)) {
     for (const from of [join(io.cwd, 'noop.js'), process.argv[1] ?? join(io.cwd, 'noop.js')]) {
       try {
-        return pathToFileURL(createRequire(from).resolve(specifier)).href;
+        return pathToFileURL(process.getBuiltinModule('node:module').createRequire(from).resolve(specifier)).href;
       } catch {
         // not installed there
       }

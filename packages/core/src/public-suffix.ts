@@ -8,10 +8,13 @@ import { PSL_RULES } from './public-suffix-data.js';
  * public-suffix-data.ts), and never parsed into sets: a lookup is a few `indexOf` calls, and
  * start-up pays nothing but the string itself. Answers are kept per domain.
  */
-const PACKED = `;${PSL_RULES};`;
+let packed: string | undefined;
+// Read on first use: a bundler may load the data only then (the CLI keeps it in a file of its own).
+const rules = (): string => (packed ??= `;${PSL_RULES};`);
 
 /** The heads of the rules whose parent domain is `parent`, as `,a,b,*,!c,`; '' when none. */
 function headsUnder(parent: string): string {
+  const PACKED = rules();
   const at = PACKED.indexOf(`;${parent}:`);
   if (at < 0) return '';
   const start = at + parent.length + 2;
@@ -47,6 +50,7 @@ export function isPublicSuffix(domain: string): boolean {
 export function wildcardReachesPublicSuffix(domain: string): boolean {
   let known = reachCache.get(domain);
   if (known === undefined) {
+    const PACKED = rules();
     known = PACKED.includes(`;${domain}:`) || PACKED.includes(`.${domain}:`) || isPublicSuffix(domain);
     reachCache.set(domain, known);
   }

@@ -1,4 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
+// node:crypto is loaded when a URL is first signed, not when the package loads: its load pulls
+// in streams and costs every CLI start-up several milliseconds.
+const crypto = () => process.getBuiltinModule('node:crypto');
 import { validateCredential } from './credential.js';
 import { S3Error } from './errors.js';
 import { defaultS3Endpoint, parseEndpoint, s3Location } from './s3-endpoint.js';
@@ -49,11 +51,11 @@ function amzDate(date: Date): string {
 }
 
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return crypto().createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 function hmac(key: string | Buffer, text: string): Buffer {
-  return createHmac('sha256', key).update(text, 'utf8').digest();
+  return crypto().createHmac('sha256', key).update(text, 'utf8').digest();
 }
 
 /** SigV4's derived key: the secret never signs anything directly. */
@@ -123,7 +125,7 @@ export function presignS3(input: PresignS3Input): string {
 
   const canonicalRequest = [input.method, location.path, query, `host:${location.host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
   const stringToSign = [ALGORITHM, datetime, scope, sha256Hex(canonicalRequest)].join('\n');
-  const signature = createHmac('sha256', signingKey(credentials.secretAccessKey, datetime.slice(0, 8), region, 's3'))
+  const signature = crypto().createHmac('sha256', signingKey(credentials.secretAccessKey, datetime.slice(0, 8), region, 's3'))
     .update(stringToSign, 'utf8')
     .digest('hex');
   return `${location.protocol}//${location.host}${location.path}?${query}&X-Amz-Signature=${signature}`;
