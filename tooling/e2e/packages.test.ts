@@ -112,9 +112,10 @@ describe('published packages, installed as users install them', () => {
     // Only what `files` lists: the bundle, no sources, no build scripts.
     const installed = readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli')).sort();
     expect(installed.filter((f) => f !== 'node_modules')).toEqual(['LICENSE', 'README.md', 'dist', 'package.json']);
-    // What the bin runs and nothing else: the launcher and the one bundle of command code.
+    // What the bin runs and nothing else: the launcher, the bundle of command code, and the Public
+    // Suffix List it reads on first use.
     const dist = readdirSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'dist')).sort();
-    expect(dist).toEqual(['auth.cjs', 'command.cjs']);
+    expect(dist).toEqual(['auth.cjs', 'command.cjs', 'public-suffix-data.cjs']);
     // Only what the bundle leaves outside is installed with it: no workspace package, no yargs.
     const manifest = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', '@auth', 'cli', 'package.json'), 'utf8'));
     expect(Object.keys(manifest.dependencies).sort()).toEqual(['@napi-rs/keyring', 'got']);
