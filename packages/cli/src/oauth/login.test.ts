@@ -103,6 +103,15 @@ describe('auth login --oauth, device code', () => {
     expect(existsSync(join(s.home, 'c.json'))).toBe(false);
   });
 
+  it('stores a login for a one-dot host on the host itself, as pixi does (prefix.dev, not *.prefix.dev)', async () => {
+    const s = sandbox({ keychain: false });
+    const run = start(s, ['login', 'example.dev', '--oauth', '--oauth-issuer-url', provider.issuer, '--file', 'c.json']);
+    const [, userCode] = await run.waitFor(/enter the code (\S+)/);
+    await browser(provider.issuer).approveDevice(userCode as string);
+    expect((await run.done).code).toBe(0);
+    expect(Object.keys(stored(s))).toEqual(['example.dev']);
+  });
+
   it('takes the issuer from a URL given as the host when --oauth-issuer-url is left out', async () => {
     const s = sandbox({ keychain: false });
     const run = start(s, ['login', provider.issuer, '--oauth', '--file', 'c.json']);

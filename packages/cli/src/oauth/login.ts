@@ -49,6 +49,14 @@ function flowOf(args: Context['args']): Flow {
   return flow as Flow;
 }
 
+/**
+ * Where an OAuth login is stored: where pixi stores it, on the host itself (`prefix.dev`, not the
+ * `*.prefix.dev` that pixi's one-dot rule gives a token), unless a wildcard was asked for.
+ */
+function oauthKey(input: string, key: string): string {
+  return key.startsWith('*.') && !input.trim().startsWith('*.') ? key.slice(2) : key;
+}
+
 /** `auth login <host> --oauth …`: discovers the issuer, runs the flow, stores rattler's OAuth credential. */
 export async function oauthLogin(ctx: Context, input: string, key: string): Promise<number> {
   const { args, io } = ctx;
@@ -77,9 +85,10 @@ export async function oauthLogin(ctx: Context, input: string, key: string): Prom
     Date.now() / 1000,
   );
   validateCredential(credential);
-  const store = await chain.store(key, credential);
+  const target = oauthKey(input, key);
+  const store = await chain.store(target, credential);
   const expiry = credential.expiresAt ? `, valid until ${new Date(credential.expiresAt * 1000).toISOString()}` : '';
   const refresh = credential.refreshToken ? ' and refreshed when it expires' : '';
-  say(io, `Stored an OAuth login for ${key} in ${where(store)}${expiry}${refresh}.`);
+  say(io, `Stored an OAuth login for ${target} in ${where(store)}${expiry}${refresh}.`);
   return 0;
 }
