@@ -38,6 +38,27 @@ export interface TokenResponse {
   scope?: string;
 }
 
+/** rattler's OAuth record (the JSON inside `{"OAuth": …}`) for tokens this provider issued. */
+export interface RattlerOAuth {
+  access_token: string;
+  refresh_token: string | undefined;
+  expires_at: number;
+  token_endpoint: string;
+  revocation_endpoint: string | null;
+  client_id: string;
+}
+
+export function rattlerOAuth(provider: TestProvider, tokens: TokenResponse, expiresInSeconds: number): RattlerOAuth {
+  return {
+    access_token: tokens.access_token,
+    refresh_token: tokens.refresh_token,
+    expires_at: Math.floor(Date.now() / 1000) + expiresInSeconds,
+    token_endpoint: provider.tokenEndpoint,
+    revocation_endpoint: provider.revocationEndpoint,
+    client_id: PUBLIC_CLIENT,
+  };
+}
+
 export interface TestProvider {
   /** `http://127.0.0.1:<port>`, the issuer. */
   issuer: string;

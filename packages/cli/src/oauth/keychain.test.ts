@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inKeyring, sandbox } from '@auth/test-support/cli';
-import { startProvider, type TestProvider } from '@auth/test-support/oauth-provider';
+import { startProvider, type TestProvider, rattlerOAuth } from '@auth/test-support/oauth-provider';
 
 const run = promisify(execFile);
 // secret-tool, another Secret Service client, reads what the command wrote.
@@ -24,14 +24,7 @@ describe.skipIf(!inKeyring)('OAuth logins in the real keychain', () => {
     const s = sandbox();
     const key = `oauth-${process.pid}.example.com`;
     const tokens = await provider.issueTokens();
-    const old = {
-      access_token: tokens.access_token,
-      refresh_token: tokens.refresh_token,
-      expires_at: Math.floor(Date.now() / 1000) + 1,
-      token_endpoint: provider.tokenEndpoint,
-      revocation_endpoint: provider.revocationEndpoint,
-      client_id: 'rattler',
-    };
+    const old = rattlerOAuth(provider, tokens, 1);
     await store(key, JSON.stringify({ OAuth: old }));
 
     const printed = await s.authAsync(['token', key]);

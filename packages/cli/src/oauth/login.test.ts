@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authBin, type Sandbox, sandbox } from '@auth/test-support/cli';
-import { browser, startProvider, type TestProvider } from '@auth/test-support/oauth-provider';
+import { browser, startProvider, type TestProvider, rattlerOAuth } from '@auth/test-support/oauth-provider';
 import { oauthRequested } from './login.js';
 
 let provider: TestProvider;
@@ -189,14 +189,7 @@ describe('auth token with an OAuth login', () => {
   it('refreshes a token that expires within 300 s, prints the new one and writes the rotated tokens back', async () => {
     const s = sandbox({ keychain: false });
     const tokens = await provider.issueTokens();
-    const old = {
-      access_token: tokens.access_token,
-      refresh_token: tokens.refresh_token,
-      expires_at: Math.floor(Date.now() / 1000) + 60,
-      token_endpoint: provider.tokenEndpoint,
-      revocation_endpoint: provider.revocationEndpoint,
-      client_id: 'rattler',
-    };
+    const old = rattlerOAuth(provider, tokens, 60);
     writeFileSync(join(s.home, 'c.json'), JSON.stringify({ 'repo.example.com': { OAuth: old } }));
     const result = await s.authAsync(['token', 'repo.example.com', '--file', 'c.json']);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
