@@ -23,10 +23,13 @@ function kindOf(args: Context['args']): Kind | undefined {
   return given[0];
 }
 
-export function hostOf(key: string): string {
+function hostOf(key: string): string {
   return key.replace(/^\*\./, '').replace(/[:/].*$/, '');
 }
-export const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
+const within = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
+
+/** A key on prefix.dev or a subdomain: a token there is checked as pixi checks it, and login is OAuth. */
+export const isPrefixDev = (key: string): boolean => within(hostOf(key), 'prefix.dev');
 
 /** An `s3://bucket` input: keyed by the bucket name as pixi keys it, so the input tells. */
 const isS3Input = (input: string) => /^\s*s3:\/\//i.test(input);
@@ -110,7 +113,7 @@ export async function login(ctx: Context): Promise<number> {
     const { verifyBeforeLogin } = await import('./status.js');
     await verifyBeforeLogin(ctx, input, key, credential);
   }
-  if (credential.type === 'bearer' && within(hostOf(key), 'prefix.dev') && ctx.args.verify !== false) {
+  if (credential.type === 'bearer' && isPrefixDev(key) && ctx.args.verify !== false) {
     const { checkPrefixDevToken } = await import('./prefix-dev-check.js');
     const user = await checkPrefixDevToken(ctx.io, credential.token);
     say(ctx.io, `prefix.dev accepted the token (user ${shown(user)}).`);

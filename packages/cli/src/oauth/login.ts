@@ -1,5 +1,5 @@
 import { credentialFromTokens, type FormReply, hasScheme, validateCredential } from '@auth/core';
-import { hostOf, KIND_FLAGS, within } from '../commands/login.js';
+import { isPrefixDev, KIND_FLAGS } from '../commands/login.js';
 import { type Context, str } from '../commands/context.js';
 import { UsageError } from '../errors.js';
 import { say } from '../io.js';
@@ -19,7 +19,6 @@ const FLOWS = ['device-code', 'auth-code', 'auto'] as const;
 type Flow = (typeof FLOWS)[number];
 
 const given = (args: Context['args'], flag: string) => args[flag] !== undefined && args[flag] !== false;
-const isPrefixDev = (key: string) => within(hostOf(key), 'prefix.dev');
 
 /**
  * An OAuth login is asked for with --oauth or any --oauth-* flag, and implied for prefix.dev
