@@ -1,13 +1,29 @@
-// Bundles the CLI into one CommonJS file for start-up speed (measured in BENCHMARKS.md): the
-// ESM loader and dozens of module files cost more than the `auth list` budget allows. Modules
-// that are imported dynamically (each command, each store, help, completion) still initialise
-// only when used; got and the keychain's native module stay outside and load only for the
-// commands that need them.
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+// Bundles the CLI into CommonJS files for start-up speed (measured in BENCHMARKS.md): the ESM
+// loader and dozens of module files cost more than the `auth list` budget allows, and V8 reads
+// and compiles every byte of a bundle it loads. So the launcher loads one bundle with what every
+// command runs; the keychain's client and the commands that talk to servers (login, logout,
+// status, OAuth, help, completion) are bundles of their own, loaded when used. got and the
+// keychain's native module stay outside and load only for the commands that need them.
+import { chmodSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { directCoreImports } from './build/direct-core-imports.mjs';
+import { buildLazyBundles } from './build/lazy-bundles.mjs';
+import { PSL_FILE, publicSuffixText } from './build/public-suffix-text.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const coreDist = createRequire(import.meta.url).resolve('@auth/core/package.json').replace(/package\.json$/, 'dist/');
+const keychainEntry = createRequire(import.meta.url).resolve('@auth/store-keychain');
+
+const BUNDLES = [
+  { file: 'command.cjs', entry: resolve('src/command.ts') },
+  { file: 'keychain.cjs', roots: [keychainEntry] },
+  {
+    file: 'servers.cjs',
+    roots: ['commands/login.ts', 'commands/logout.ts', 'commands/status.ts', 'oauth/fresh.ts', 'help.ts', 'completion.ts'].map((f) => resolve('src', f)),
+  },
+];
 
 const common = {
   bundle: true,
@@ -22,6 +38,11 @@ const common = {
   logLevel: 'warning',
 };
 
+// What an earlier build left that this one does not write.
+for (const file of readdirSync('dist', { withFileTypes: true })) {
+  if (file.isFile() && /\.(cjs|txt|LEGAL\.txt)$/.test(file.name)) rmSync(`dist/${file.name}`);
+}
+
 // The executable: the process title (which hides argv) and the compile cache, then the command.
 await build({
   ...common,
@@ -30,34 +51,28 @@ await build({
   external: ['./command.cjs'],
   banner: { js: '#!/usr/bin/env node' },
 });
-// The Public Suffix List (85 KB of the command's code) in a file of its own, read only when a
-// wildcard is checked: every start-up would otherwise compile it.
-const require = createRequire(import.meta.url);
-const pslData = require.resolve('@auth/core/package.json').replace(/package\.json$/, 'dist/public-suffix-data.js');
-await build({ ...common, entryPoints: [pslData], outfile: 'dist/public-suffix-data.cjs' });
-const lazyPsl = {
-  name: 'lazy-public-suffix-data',
-  setup(b) {
-    b.onResolve({ filter: /public-suffix-data\.js$/ }, () => ({ path: 'lazy-psl', namespace: 'lazy-psl' }));
-    // A CommonJS module: its exports are read where they are used, so the getter defers the load.
-    b.onLoad({ filter: /.*/, namespace: 'lazy-psl' }, () => ({
-      contents: "module.exports = { get PSL_RULES() { return require('./public-suffix-data.cjs').PSL_RULES; } };",
-      loader: 'js',
-    }));
-  },
-};
+chmodSync('dist/auth.cjs', 0o755);
 
-// The command: every module of it, in one file.
-await build({
+const inputs = await buildLazyBundles(BUNDLES, {
   ...common,
-  entryPoints: ['src/command.ts'],
-  outfile: 'dist/command.cjs',
-  plugins: [lazyPsl],
-  external: ['@napi-rs/keyring', 'got', './public-suffix-data.cjs'],
+  outdir: 'dist',
+  plugins: [await publicSuffixText(coreDist, 'dist'), await directCoreImports(coreDist)],
+  external: ['@napi-rs/keyring', 'got'],
   // Keep `import()` of external packages as real dynamic imports (got is ESM only).
   supported: { 'dynamic-import': true },
   define: { AUTH_CLI_VERSION: JSON.stringify(version) },
 });
-chmodSync('dist/auth.cjs', 0o755);
-// The yargs bundle of earlier builds is gone: one bundle holds all command code.
-rmSync('dist/yargs.cjs', { force: true });
+
+// A module in two bundles would be two modules (two copies of a class, of a cache).
+const seen = new Map();
+inputs.forEach((files, i) => {
+  for (const file of files) {
+    if (seen.has(file)) throw new Error(`${file} is in ${BUNDLES[seen.get(file)].file} and ${BUNDLES[i].file}`);
+    seen.set(file, i);
+  }
+});
+
+// Nothing else ships: `files` in package.json names exactly these.
+const shipped = readdirSync('dist').filter((f) => !f.startsWith('.')).sort();
+const expected = ['auth.cjs', ...BUNDLES.map((b) => b.file), PSL_FILE].sort();
+if (shipped.join() !== expected.join()) throw new Error(`dist holds ${shipped.join(', ')}; expected ${expected.join(', ')}`);

@@ -126,13 +126,16 @@ async function perRequest() {
 function timeProcesses(commands, runs = RUNS) {
   const times = commands.map(() => []);
   for (let r = 0; r < runs + 2; r++) {
-    commands.forEach((c, i) => {
+    // A new order each round: noise that comes in waves falls on every command alike.
+    const order = commands.map((_, i) => i).sort(() => Math.random() - 0.5);
+    for (const i of order) {
+      const c = commands[i];
       const t = process.hrtime.bigint();
       const out = spawnSync(c.argv[0], c.argv.slice(1), { env: c.env, input: c.input ?? '', stdio: ['pipe', 'pipe', 'pipe'] });
       const elapsed = Number(process.hrtime.bigint() - t) / 1e6;
       if (out.status !== 0) throw new Error(`${c.name} failed: ${out.stderr}`);
       if (r >= 2) times[i].push(elapsed); // two warm-up rounds
-    });
+    }
   }
   return times.map(median);
 }
@@ -170,7 +173,7 @@ function startupOnNode24(file, home) {
     console.error('  Node.js 24: skipped (npx -y node@24 is not available)');
     return;
   }
-  // The cache goes to TMPDIR/node-compile-cache, here inside the bench's own folder.
+  // The cache goes to HOME/.cache/auth/compile-cache, here inside the bench's own folder.
   const env = { PATH: process.env.PATH, HOME: home, TMPDIR: home };
   const off = { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
   spawnSync(node24, [authBin, 'list', '--file', file], { env }); // fills the cache

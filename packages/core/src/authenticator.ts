@@ -5,7 +5,7 @@ import { type Lookup, type Resolution, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import { applyPathToText, applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
 import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
-import { candidateKeys, hostBases } from './match.js';
+import { candidates, hostBases } from './match.js';
 import { isCanonicalTail, parseRequestUrl, type RequestUrl, textOrigin } from './request-url.js';
 import type { CredentialStore } from './store.js';
 
@@ -87,7 +87,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     return entry;
   }
 
-  async function settle(keys: string[]): Promise<Settled> {
+  async function settle(keys: Iterable<string>): Promise<Settled> {
     const lookup = await reader.lookup(keys);
     return { lookup, entry: lookup.found && entryFor(lookup.found) };
   }
@@ -101,10 +101,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     await reader.ready();
     const { url } = target;
     const byOrigin = url.protocol === 'https:' || url.protocol === 'http:';
-    if (!byOrigin || !reader.originOnly(hostBases(url))) return settle(candidateKeys(url));
+    if (!byOrigin || !reader.originOnly(hostBases(url))) return settle(candidates(url));
     let record = origins.get(target.origin);
     if (!record) {
-      const own: OriginRecord = { pending: settle(candidateKeys(url)) };
+      const own: OriginRecord = { pending: settle(candidates(url)) };
       own.pending.then(
         (settled) => {
           own.settled = settled;

@@ -81,7 +81,7 @@ export class ChainReader {
   }
 
   /** The first of `keys` that some store holds, by the chain's precedence. */
-  async lookup(keys: readonly string[]): Promise<Lookup> {
+  async lookup(keys: Iterable<string>): Promise<Lookup> {
     await this.ready();
     return this.chain.first(keys, this.#read);
   }

@@ -104,7 +104,7 @@ export class StoreChain implements CredentialStore {
    * The rule of precedence, for every reader: keys in the order given (most specific first), and
    * for each key the stores in chain order; the first store that has a key wins.
    */
-  async first(keys: readonly string[], read: ReadKey = readDirectly): Promise<Lookup> {
+  async first(keys: Iterable<string>, read: ReadKey = readDirectly): Promise<Lookup> {
     const unchecked: Unchecked[] = [];
     for (const key of keys) {
       for (const store of this.stores) {

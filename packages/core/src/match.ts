@@ -9,15 +9,23 @@ import { wildcardReachesPublicSuffix } from './public-suffix.js';
  * `s3://bucket/…` tries the bucket (pixi's key), then its `s3://` prefixes, as rattler does.
  */
 export function candidateKeys(url: string | URL): string[] {
-  const u = typeof url === 'string' ? new URL(url) : url;
+  return [...candidates(typeof url === 'string' ? new URL(url) : url)];
+}
+
+/**
+ * `candidateKeys`, one at a time: a reader that finds an earlier key (a host's own, as most
+ * are) never builds the wildcards, whose public-suffix check reads the list on first use.
+ */
+export function* candidates(u: URL): Generator<string, void, undefined> {
   if (u.protocol === 's3:') {
     const bucket = u.host.toLowerCase();
-    return [bucket, ...pathCandidates(`s3://${bucket}`, u.pathname), ...wildcardsFor(bucket)];
+    yield bucket;
+    yield* pathCandidates(`s3://${bucket}`, u.pathname);
+    yield* wildcardsFor(bucket);
+    return;
   }
-  const out: string[] = [];
-  for (const base of hostBases(u)) out.push(...pathCandidates(base, u.pathname));
-  out.push(...wildcardsFor(normalizeHostname(u.hostname)));
-  return out;
+  for (const base of hostBases(u)) yield* pathCandidates(base, u.pathname);
+  yield* wildcardsFor(normalizeHostname(u.hostname));
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };

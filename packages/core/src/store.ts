@@ -13,16 +13,18 @@ export function keyForWrite(key: string): string {
 /**
  * The keys a store reads or deletes for `key`: the key as given (so a key another tool wrote in
  * another form can still be read and removed, exactly as `auth list` shows it), then its
- * canonical form when that differs.
+ * canonical form when that differs. Lazily: a reader that finds the key as given (every key
+ * `list()` returned) never pays for canonicalising it.
  */
-export function keysForRead(key: string): string[] {
+export function* keysForRead(key: string): Generator<string, void, undefined> {
+  yield key;
   let canonical: string;
   try {
     canonical = canonicalKey(key);
   } catch {
-    return [key];
+    return;
   }
-  return canonical === key ? [key] : [key, canonical];
+  if (canonical !== key) yield canonical;
 }
 
 /** Where credentials live. Implement this to swap in storage of your own. */

@@ -1,23 +1,40 @@
-import * as fs from 'node:fs';
+import {
+  stat as statCallback,
+  lstat as lstatCallback,
+  fstat as fstatCallback,
+  readFile as readFileCallback,
+  mkdir as mkdirCallback,
+  open as openCallback,
+  close as closeCallback,
+  writeFile as writeFileCallback,
+  fchmod as fchmodCallback,
+  futimes as futimesCallback,
+  fsync as fsyncCallback,
+  link as linkCallback,
+  rename as renameCallback,
+  unlink as unlinkCallback,
+  readdir as readdirCallback,
+  realpath as realpathCallback,
+} from 'node:fs';
 import { promisify } from 'node:util';
 
 /**
  * The fs calls the store makes, as promises over the callback API. `node:fs/promises` would do
  * the same, but loading it costs `auth list` more start-up time than everything else it does.
  */
-export const stat = promisify(fs.stat);
-export const lstat = promisify(fs.lstat);
-export const fstat = promisify(fs.fstat);
-export const readFile = promisify(fs.readFile);
-export const mkdir = promisify(fs.mkdir);
-export const open = promisify(fs.open);
-export const close = promisify(fs.close);
-export const writeFile = promisify(fs.writeFile);
-export const fchmod = promisify(fs.fchmod);
-export const futimes = promisify(fs.futimes);
-export const fsync = promisify(fs.fsync);
-export const link = promisify(fs.link);
-export const rename = promisify(fs.rename);
-export const unlink = promisify(fs.unlink);
-export const readdir = promisify(fs.readdir);
-export const realpath = promisify(fs.realpath);
+export const stat = promisify(statCallback);
+export const lstat = promisify(lstatCallback);
+export const fstat = promisify(fstatCallback);
+export const readFile = promisify(readFileCallback);
+export const mkdir = promisify(mkdirCallback);
+export const open = promisify(openCallback);
+export const close = promisify(closeCallback);
+export const writeFile = promisify(writeFileCallback);
+export const fchmod = promisify(fchmodCallback);
+export const futimes = promisify(futimesCallback);
+export const fsync = promisify(fsyncCallback);
+export const link = promisify(linkCallback);
+export const rename = promisify(renameCallback);
+export const unlink = promisify(unlinkCallback);
+export const readdir = promisify(readdirCallback);
+export const realpath = promisify(realpathCallback);

@@ -1,5 +1,4 @@
 import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
 
 /** Whether a process of this id exists (EPERM: it does, but is not ours to signal). */
 export function alive(pid: number): boolean {
@@ -35,7 +34,8 @@ export function processStart(pid: number): string | undefined {
  * exactly where all three match.
  */
 export function thisMachine(): string {
-  let machine = hostname();
+  // node:os only here: loading it at start-up would cost every command, and only locks need it.
+  let machine = process.getBuiltinModule('node:os').hostname();
   try {
     machine += ` ${readlinkSync('/proc/self/ns/pid')}`;
   } catch {

@@ -46,7 +46,9 @@ export interface Lock {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const ownStart = processStart(process.pid);
+// Read on the first lock, not at load: a command that only reads never needs it.
+let ownStartRead: { value: string | undefined } | undefined;
+const ownStart = () => (ownStartRead ??= { value: processStart(process.pid) }).value;
 const newToken = () => `${process.pid}.${uniqueSuffix()}`;
 
 /** Tokens of the locks this module holds now: a lock with our pid and another token is a leftover. */
@@ -104,7 +106,7 @@ function isStale(found: Found, options: LockOptions, machine: string): boolean {
   const { holder } = found;
   if (!holder || !sameMachine(holder.machine, machine)) return Date.now() - found.mtimeMs > options.staleMs;
   if (holder.pid === process.pid) {
-    if (holder.start !== undefined && ownStart !== undefined && holder.start !== ownStart) return true;
+    if (holder.start !== undefined && ownStart() !== undefined && holder.start !== ownStart()) return true;
     return !held.has(holder.token);
   }
   if (!alive(holder.pid)) return true;
@@ -152,7 +154,7 @@ export async function acquireLock(lockPath: string, options: LockOptions): Promi
   const deadline = Date.now() + options.timeoutMs;
   let wait = 2;
   for (;;) {
-    const holder: Holder = { pid: process.pid, machine, start: ownStart, token: newToken() };
+    const holder: Holder = { pid: process.pid, machine, start: ownStart(), token: newToken() };
     held.add(holder.token);
     const fd = await tryCreate(lockPath, holder).catch((error: unknown) => {
       held.delete(holder.token);

@@ -10,10 +10,11 @@ import {
 } from '@auth/core';
 import { CallQueue } from './call-queue.js';
 import { classify, notLoadable, timeoutError, unavailable } from './errors.js';
-import { checkSecretService } from './secret-service-check.js';
+import { checkOnBus, checkSecretService } from './secret-service-check.js';
 import { readSecret, readServiceSecrets } from './secret-service-read.js';
 import { deleteSecret, writeSecret } from './secret-service-write.js';
 import { checkWindowsSecretSize } from './windows-limit.js';
+import type { BusStep } from './session-bus.js';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
@@ -157,7 +158,7 @@ export class KeychainStore implements CredentialStore {
   /** One key's secret: over D-Bus from JavaScript on Linux, through the native module elsewhere. */
   async #read(key: string): Promise<string | null | undefined> {
     if (this.#platform === 'linux') {
-      const read = await this.#overBus(() => readSecret(this.#env, this.timeoutMs, this.service, key));
+      const read = await this.#overBus((first) => readSecret(this.#env, this.timeoutMs, this.service, key, first));
       if (read) return read.secret;
     }
     return this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
@@ -168,7 +169,7 @@ export class KeychainStore implements CredentialStore {
     validateCredential(credential);
     const secret = encodeCredential(credential);
     if (this.#platform === 'win32') checkWindowsSecretSize(secret);
-    const written = this.#platform === 'linux' && (await this.#overBus(() => writeSecret(this.#env, this.timeoutMs, this.service, key, secret)));
+    const written = this.#platform === 'linux' && (await this.#overBus((first) => writeSecret(this.#env, this.timeoutMs, this.service, key, secret, first)));
     if (!written) await this.#call('write', (k, signal) => this.#entry(k, key).setPassword(secret, signal));
     this.#listed?.set(key, secret);
   }
@@ -180,7 +181,7 @@ export class KeychainStore implements CredentialStore {
   }
 
   async #deleteKey(key: string): Promise<boolean> {
-    const overBus = this.#platform === 'linux' ? await this.#overBus(() => deleteSecret(this.#env, this.timeoutMs, this.service, key)) : undefined;
+    const overBus = this.#platform === 'linux' ? await this.#overBus((first) => deleteSecret(this.#env, this.timeoutMs, this.service, key, first)) : undefined;
     const deleted = overBus ? overBus.deleted : await this.#call('delete', (k, signal) => this.#entry(k, key).deleteCredential(signal));
     this.#listed?.delete(key);
     return deleted;
@@ -189,11 +190,31 @@ export class KeychainStore implements CredentialStore {
   /**
    * On Linux every operation goes to the Secret Service over D-Bus from JavaScript, after the
    * check, one at a time per the queue; a bus that refused our authentication is no keychain
-   * (the operation answers undefined or false, and #keyring() says why).
+   * (the operation answers undefined or false, and #keyring() says why). The first operation runs
+   * the check on its own connection, first (one connection instead of two: a connection costs
+   * `auth token` as much as the read); later ones wait for its answer.
    */
-  async #overBus<T>(operation: () => Promise<T>): Promise<T> {
-    await this.#check();
-    return this.#queue.run(operation);
+  async #overBus<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
+    if (this.#checked) {
+      await this.#checked;
+      return this.#queue.run(() => operation(undefined));
+    }
+    let passed = false;
+    const check: BusStep = async (bus) => {
+      await checkOnBus(bus);
+      passed = true;
+    };
+    const result = this.#queue.run(() => operation(check));
+    // The check's answer, for later operations: passed, or the operation's own error (a check that
+    // failed, a bus that could not be reached or went silent, all classified by the operation).
+    this.#checked = result.then(
+      () => {},
+      (error: unknown) => {
+        if (!passed) throw error;
+      },
+    );
+    this.#checked.catch(() => {}); // read by later operations
+    return result;
   }
 
   /**
@@ -209,7 +230,7 @@ export class KeychainStore implements CredentialStore {
 
   async #readFromSecretService(): Promise<Map<string, string> | undefined> {
     if (this.#platform !== 'linux') return undefined;
-    return this.#overBus(() => readServiceSecrets(this.#env, this.timeoutMs, this.service));
+    return this.#overBus((first) => readServiceSecrets(this.#env, this.timeoutMs, this.service, first));
   }
 
   async #readNatively(): Promise<Map<string, string>> {

@@ -15,12 +15,13 @@ import { withSessionBus } from './session-bus.js';
  */
 export async function checkSecretService(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<void> {
   // A bus that refuses our authentication cannot be asked; the native client has more mechanisms.
-  await withSessionBus(env, timeoutMs, 'asking the Secret Service over D-Bus', ask);
+  await withSessionBus(env, timeoutMs, 'asking the Secret Service over D-Bus', checkOnBus);
 }
 
 const lockedOf = (bus: BusConnection, path: string) => secretCall(bus, path, PROPERTIES, 'Get', 'ss', [COLLECTION, 'Locked']);
 
-async function ask(bus: BusConnection): Promise<void> {
+/** The check, on a connection an operation opened: it then needs no connection of its own. */
+export async function checkOnBus(bus: BusConnection): Promise<void> {
   const alias = secretCall(bus, SERVICE_PATH, SERVICE, 'ReadAlias', 's', ['default']);
   const aliasLocked = lockedOf(bus, '/org/freedesktop/secrets/aliases/default');
   aliasLocked.catch(() => {}); // read below, or not needed when there is no default

@@ -2,7 +2,7 @@ import type { BusConnection } from './dbus-connection.js';
 import { Variant } from './dbus-message.js';
 import { unavailable } from './errors.js';
 import { ITEM, PROPERTIES, SERVICE, SERVICE_PATH, secretCall } from './secret-service-api.js';
-import { UNASKABLE, withSessionBus } from './session-bus.js';
+import { type BusStep, UNASKABLE, withSessionBus } from './session-bus.js';
 
 /**
  * Entries of a keychain service with their secrets, read straight from the Secret Service from
@@ -16,18 +16,19 @@ import { UNASKABLE, withSessionBus } from './session-bus.js';
  * about 1.6 s, and a stopped daemon still ends the read within the timeout. Both return
  * undefined when the bus cannot be asked from JavaScript (it refused our authentication).
  */
-export async function readServiceSecrets(env: NodeJS.ProcessEnv, timeoutMs: number, service: string): Promise<Map<string, string> | undefined> {
-  const read = await withSessionBus(env, timeoutMs, `listing service "${service}" over D-Bus`, (bus) => readItems(bus, { service }), true);
+export async function readServiceSecrets(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, first?: BusStep): Promise<Map<string, string> | undefined> {
+  const read = await withSessionBus(env, timeoutMs, `listing service "${service}" over D-Bus`, (bus) => readItems(bus, { service }, first), true);
   return read === UNASKABLE ? undefined : read;
 }
 
 /** The secret of one key: `{ secret }`, `{ secret: undefined }` when there is none. */
-export async function readSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string): Promise<{ secret: string | undefined } | undefined> {
-  const read = await withSessionBus(env, timeoutMs, `reading ${JSON.stringify(key)} over D-Bus`, (bus) => readItems(bus, { service, username: key }), true);
+export async function readSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, first?: BusStep): Promise<{ secret: string | undefined } | undefined> {
+  const read = await withSessionBus(env, timeoutMs, `reading ${JSON.stringify(key)} over D-Bus`, (bus) => readItems(bus, { service, username: key }, first), true);
   return read === UNASKABLE ? undefined : { secret: read.get(key) };
 }
 
-async function readItems(bus: BusConnection, attributes: { service: string; username?: string }): Promise<Map<string, string>> {
+async function readItems(bus: BusConnection, attributes: { service: string; username?: string }, first?: BusStep): Promise<Map<string, string>> {
+  await first?.(bus);
   const call = (member: string, signature: string, args: unknown[]) => secretCall(bus, SERVICE_PATH, SERVICE, member, signature, args);
   const search = call('SearchItems', 'a{ss}', [new Map(Object.entries(attributes))]);
   const session = call('OpenSession', 'sv', ['plain', new Variant('s', '')]);

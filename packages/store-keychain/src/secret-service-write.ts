@@ -2,7 +2,7 @@ import type { BusConnection } from './dbus-connection.js';
 import { Variant } from './dbus-message.js';
 import { unavailable } from './errors.js';
 import { COLLECTION, ITEM, SERVICE, SERVICE_PATH, secretCall } from './secret-service-api.js';
-import { UNASKABLE, withSessionBus } from './session-bus.js';
+import { type BusStep, UNASKABLE, withSessionBus } from './session-bus.js';
 
 /**
  * Writes and deletes go to the Secret Service from JavaScript too, so that on Linux no native
@@ -24,8 +24,9 @@ async function search(bus: BusConnection, service: string, key: string): Promise
 }
 
 /** An existing entry gets the new secret (in whichever keyring holds it); otherwise it is created in the default keyring. */
-export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, secret: string): Promise<boolean> {
+export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, secret: string, first?: BusStep): Promise<boolean> {
   const done = await withSessionBus(env, timeoutMs, `writing ${JSON.stringify(key)} over D-Bus`, async (bus) => {
+    await first?.(bus);
     const found = search(bus, service, key);
     const session = serviceCall(bus, 'OpenSession', 'sv', ['plain', new Variant('s', '')]);
     const alias = serviceCall(bus, 'ReadAlias', 's', ['default']);
@@ -53,8 +54,9 @@ export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, ser
 }
 
 /** Removes every entry of the key; `deleted` says whether there was one. */
-export async function deleteSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string): Promise<{ deleted: boolean } | undefined> {
+export async function deleteSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, first?: BusStep): Promise<{ deleted: boolean } | undefined> {
   const done = await withSessionBus(env, timeoutMs, `deleting ${JSON.stringify(key)} over D-Bus`, async (bus) => {
+    await first?.(bus);
     const { unlocked } = await search(bus, service, key);
     const prompts = await Promise.all(
       unlocked.map((item) => secretCall(bus, item, ITEM, 'Delete')),

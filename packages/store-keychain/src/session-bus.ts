@@ -2,6 +2,9 @@ import { busAddresses } from './bus-address.js';
 import { BusConnection, BusConnectionError } from './dbus-connection.js';
 import { timeoutError, unavailable } from './errors.js';
 
+/** Something asked on a connection before an operation's own calls (the Secret Service check). */
+export type BusStep = (bus: BusConnection) => Promise<void>;
+
 /** The bus refused our authentication (a TCP bus that wants cookies): nothing can be asked from here. */
 export const UNASKABLE = Symbol('unaskable');
 

@@ -37,6 +37,8 @@ async function lookUp(ctx: Context, input: string): Promise<Lookup> {
 
 /** The credential as a request would carry it now: an OAuth token refreshed first. */
 async function fresh(ctx: Context, key: string, credential: Credential): Promise<Credential> {
+  // Only an OAuth token is ever refreshed: the refresh code (a bundle of its own) loads for one.
+  if (credential.type !== 'oauth') return credential;
   const { freshFromChain } = await import('../oauth/fresh.js');
   try {
     return await freshFromChain(ctx.io, await ctx.stores(), key, credential);

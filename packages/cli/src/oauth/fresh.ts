@@ -3,11 +3,10 @@ import { type Io, warn } from '../io.js';
 import { where } from '../stores.js';
 
 /**
- * The credential stored under `key`, refreshed first if it is an OAuth token that expires
- * within 300 s; the new tokens are written back to the store it came from.
+ * The OAuth credential stored under `key`, refreshed first if it expires within 300 s; the new
+ * tokens are written back to the store it came from.
  */
 export async function freshFromChain(io: Io, chain: StoreChain, key: string, credential: Credential): Promise<Credential> {
-  if (credential.type !== 'oauth') return credential;
   const { found } = await chain.find(key);
   if (!found) return credential;
   return freshCredential(found, {

@@ -1,0 +1,80 @@
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sandbox } from '@auth/test-support/cli';
+import { tempDir } from '@auth/test-support/temp';
+import { privateCacheDir } from './private-cache-dir.js';
+
+const asRoot = process.getuid?.() === 0;
+
+describe('the compile cache folder', () => {
+  it('is made under ~/.cache/auth, readable and writable by this user alone', () => {
+    const home = tempDir();
+    const dir = privateCacheDir({ HOME: home });
+    expect(dir).toBe(join(home, '.cache', 'auth', 'compile-cache'));
+    expect(lstatSync(dir as string).mode & 0o777).toBe(0o700);
+  });
+
+  it('follows an absolute XDG_CACHE_HOME and ignores a relative one', () => {
+    const home = tempDir();
+    const xdg = tempDir();
+    expect(privateCacheDir({ HOME: home, XDG_CACHE_HOME: xdg })).toBe(join(xdg, 'auth', 'compile-cache'));
+    expect(privateCacheDir({ HOME: home, XDG_CACHE_HOME: 'cache' })).toBe(join(home, '.cache', 'auth', 'compile-cache'));
+  });
+
+  it('is not used when others may write to it: compiled code there would run as this user', () => {
+    const home = tempDir();
+    const dir = privateCacheDir({ HOME: home }) as string;
+    chmodSync(dir, 0o777);
+    expect(privateCacheDir({ HOME: home })).toBeUndefined();
+    chmodSync(dir, 0o720);
+    expect(privateCacheDir({ HOME: home })).toBeUndefined();
+  });
+
+  it('is not used when it is a link or a file', () => {
+    const home = tempDir();
+    const elsewhere = tempDir();
+    mkdirSync(join(home, '.cache', 'auth'), { recursive: true });
+    symlinkSync(elsewhere, join(home, '.cache', 'auth', 'compile-cache'));
+    expect(privateCacheDir({ HOME: home })).toBeUndefined();
+    const other = tempDir();
+    mkdirSync(join(other, '.cache', 'auth'), { recursive: true });
+    writeFileSync(join(other, '.cache', 'auth', 'compile-cache'), '');
+    expect(privateCacheDir({ HOME: other })).toBeUndefined();
+  });
+
+  it.runIf(asRoot)("is not used when it belongs to another user (sudo with the user's HOME)", () => {
+    const home = tempDir();
+    const dir = privateCacheDir({ HOME: home }) as string;
+    chownSync(dir, 1000, 1000);
+    expect(privateCacheDir({ HOME: home })).toBeUndefined();
+  });
+
+  it('is none without a home, or with a relative one', () => {
+    expect(privateCacheDir({})).toBeUndefined();
+    expect(privateCacheDir({ HOME: 'home' })).toBeUndefined();
+  });
+
+  it('is none when the home cannot be written, and the command still runs', () => {
+    const s = sandbox({ keychain: false });
+    writeFileSync(join(s.home, 'c.json'), '{"a.example.com":{"BearerToken":"t"}}');
+    chmodSync(s.home, 0o500);
+    try {
+      if (!asRoot) expect(privateCacheDir({ HOME: s.home })).toBeUndefined();
+      expect(s.auth(['token', 'a.example.com', '--file', 'c.json'])).toEqual({ code: 0, stdout: 't\n', stderr: '' });
+    } finally {
+      chmodSync(s.home, 0o700);
+    }
+  });
+
+  it('holds the compiled command on Node.js 22 and newer, and nothing goes to the shared temp directory', () => {
+    const s = sandbox({ keychain: false });
+    const tmp = tempDir();
+    expect(s.auth(['list', '--file', 'c.json'], { env: { TMPDIR: tmp } }).code).toBe(0);
+    const cache = join(s.home, '.cache', 'auth', 'compile-cache');
+    if (Number(process.versions.node.split('.')[0]) >= 22) expect(readdirSync(cache).length).toBeGreaterThan(0);
+    // Node 20 has no compile cache: the command leaves nothing behind.
+    else expect(existsSync(join(s.home, '.cache'))).toBe(false);
+    expect(existsSync(join(tmp, 'node-compile-cache'))).toBe(false);
+  });
+});
