@@ -162,7 +162,37 @@ function startup() {
     row(`auth list --file (200 entries), ${label}`, ms(list), `node -e 0: ${ms(floor)}`, ratio(list, floor), 'budget ≤ 1.3×');
     row(`auth token <host> --file, ${label}`, ms(token), `node -e 0: ${ms(floor)}`, ratio(token, floor), 'budget ≤ 1.3×');
   }
+  startupInstructions(file, home);
   startupOnNode24(file, home);
+}
+
+/**
+ * Start-up as instructions executed (valgrind's callgrind, every thread): on a shared VM whose
+ * wall times move 10–20 % between runs, this is the figure that compares across runs and
+ * machines. Median of three runs each.
+ */
+function startupInstructions(file, home) {
+  if (!have('valgrind')) {
+    console.error('  instructions: skipped (apt-get install valgrind)');
+    return;
+  }
+  const env = { PATH: process.env.PATH, HOME: home };
+  const count = (args) => {
+    const runs = [0, 1, 2].map(() => {
+      const out = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, ...args], { env, encoding: 'utf8' });
+      return Number(/Collected : (\d+)/.exec(out.stderr)?.[1]);
+    });
+    return median(runs) / 1e6;
+  };
+  const floor = count(['-e', '0']);
+  for (const [what, args] of [
+    ['auth --version', [authBin, '--version']],
+    ['auth token <host> --file', [authBin, 'token', 'host-117.example.com', '--file', file]],
+    ['auth list --file (200 entries)', [authBin, 'list', '--file', file]],
+  ]) {
+    const n = count(args);
+    row(`${what}, instructions`, `${n.toFixed(1)} M`, `node -e 0: ${floor.toFixed(1)} M`, `${ratio(n, floor)}, ${(n - floor).toFixed(1)} M over`);
+  }
 }
 
 /** Node.js 24 (the registry's `node` package, as CI runs it): with V8's compile cache and without. */
