@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sandbox } from '@auth/test-support/cli';
@@ -67,12 +67,19 @@ describe('the compile cache folder', () => {
     }
   });
 
-  it('holds the compiled command on Node.js 22 and newer, and nothing goes to the shared temp directory', () => {
+  it('holds the compiled command on Node.js 22 and newer, never a secret, and nothing goes to the shared temp directory', () => {
     const s = sandbox({ keychain: false });
     const tmp = tempDir();
+    const secret = 'cache-probe-Zq9vX2';
+    expect(s.auth(['login', 'a.example.com', '--token', secret, '--file', 'c.json'], { env: { TMPDIR: tmp } }).code).toBe(0);
+    expect(s.auth(['token', 'a.example.com', '--file', 'c.json'], { env: { TMPDIR: tmp } }).stdout).toBe(`${secret}\n`);
     expect(s.auth(['list', '--file', 'c.json'], { env: { TMPDIR: tmp } }).code).toBe(0);
     const cache = join(s.home, '.cache', 'auth', 'compile-cache');
-    if (Number(process.versions.node.split('.')[0]) >= 22) expect(readdirSync(cache).length).toBeGreaterThan(0);
+    if (Number(process.versions.node.split('.')[0]) >= 22) {
+      const files = readdirSync(cache, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) expect(readFileSync(join(f.parentPath, f.name)).includes(secret)).toBe(false);
+    }
     // Node 20 has no compile cache: the command leaves nothing behind.
     else expect(existsSync(join(s.home, '.cache'))).toBe(false);
     expect(existsSync(join(tmp, 'node-compile-cache'))).toBe(false);
