@@ -4,7 +4,7 @@
 // command runs; the keychain's client and the commands that talk to servers (login, logout,
 // status, OAuth, help, completion) are bundles of their own, loaded when used. got and the
 // keychain's native module stay outside and load only for the commands that need them.
-import { chmodSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -38,7 +38,8 @@ const common = {
   logLevel: 'warning',
 };
 
-// What an earlier build left that this one does not write.
+// What an earlier build left that this one does not write (a fresh clone has no dist yet).
+mkdirSync('dist', { recursive: true });
 for (const file of readdirSync('dist', { withFileTypes: true })) {
   if (file.isFile() && /\.(cjs|txt|LEGAL\.txt)$/.test(file.name)) rmSync(`dist/${file.name}`);
 }

@@ -43,10 +43,36 @@ describe('the compile cache folder', () => {
     expect(privateCacheDir({ HOME: other })).toBeUndefined();
   });
 
-  it.runIf(asRoot)("is not used when it belongs to another user (sudo with the user's HOME)", () => {
+  it.runIf(asRoot)('is not used when it, or a folder on the way to it, belongs to another user', () => {
     const home = tempDir();
     const dir = privateCacheDir({ HOME: home }) as string;
     chownSync(dir, 1000, 1000);
+    expect(privateCacheDir({ HOME: home })).toBeUndefined();
+    const other = tempDir();
+    privateCacheDir({ HOME: other });
+    chownSync(join(other, '.cache', 'auth'), 1000, 1000);
+    expect(privateCacheDir({ HOME: other })).toBeUndefined();
+  });
+
+  it.runIf(asRoot)("makes nothing in another user's home (root with that user's HOME, as sudo -E gives)", () => {
+    const home = tempDir();
+    chownSync(home, 1000, 1000);
+    expect(privateCacheDir({ HOME: home })).toBeUndefined();
+    expect(readdirSync(home)).toEqual([]);
+  });
+
+  it('is not used below a folder others may write to, or through a link on the way', () => {
+    const shared = tempDir();
+    chmodSync(shared, 0o777);
+    const xdg = join(shared, 'cache');
+    mkdirSync(xdg, { mode: 0o700 });
+    expect(privateCacheDir({ HOME: tempDir(), XDG_CACHE_HOME: xdg })).toBeUndefined();
+    // The sticky temp folder is fine: nobody else may rename what is ours there.
+    chmodSync(shared, 0o1777);
+    expect(privateCacheDir({ HOME: tempDir(), XDG_CACHE_HOME: xdg })).toBe(join(xdg, 'auth', 'compile-cache'));
+    const home = tempDir();
+    mkdirSync(join(home, '.cache'));
+    symlinkSync(tempDir(), join(home, '.cache', 'auth'));
     expect(privateCacheDir({ HOME: home })).toBeUndefined();
   });
 

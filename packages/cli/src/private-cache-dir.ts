@@ -1,27 +1,60 @@
-import { lstatSync, mkdirSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 
 /**
  * Where V8's compiled code for the command is kept between runs: $XDG_CACHE_HOME/auth/compile-cache
- * (else ~/.cache/auth/compile-cache), made if missing, and used only if it is a real folder (not
- * a link) owned by this user and writable by no one else. The cache is code this process will
- * run: Node's default, one folder in the shared temp directory, would run whatever compiled code
- * another local user left there. Undefined where there is no such folder (no home, a read-only
- * one, a folder of someone else's, Windows): the command then runs without the cache.
+ * (else ~/.cache/auth/compile-cache). The cache is code this process will run, so nobody else
+ * may be able to put anything there, now or later:
+ * - the base ($XDG_CACHE_HOME or HOME) and every folder made below it are real folders (not
+ *   links) of this user's own, writable by no one else;
+ * - every folder above the base belongs to this user or root, and is writable by no one else
+ *   unless it is sticky (/tmp: others may not rename what is ours there);
+ * - nothing is made below a base of someone else's (root running with another user's HOME).
+ * Node's default, one folder in the shared temp directory, meets none of this. Undefined where
+ * there is no such folder (no home, a read-only one, one of someone else's, Windows): the command
+ * then runs without the cache.
  */
 export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   if (typeof process.geteuid !== 'function') return undefined;
+  const uid = process.geteuid();
   const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && isAbsolute(xdg) ? xdg : env.HOME && isAbsolute(env.HOME) ? join(env.HOME, '.cache') : undefined;
-  if (base === undefined) return undefined;
-  const dir = join(base, 'auth', 'compile-cache');
+  const [base, below] =
+    xdg && isAbsolute(xdg) ? [xdg, ['auth', 'compile-cache']] : env.HOME && isAbsolute(env.HOME) ? [env.HOME, ['.cache', 'auth', 'compile-cache']] : [];
+  if (base === undefined || below === undefined) return undefined;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const info = lstatSync(dir);
-    if (!info.isDirectory() || info.uid !== process.geteuid() || (info.mode & 0o022) !== 0) return undefined;
+    let dir = realpathSync(base);
+    if (!ownFolder(dir, uid)) return undefined;
+    for (let above = dirname(dir); ; above = dirname(above)) {
+      if (!safeAbove(above, uid)) return undefined;
+      if (dirname(above) === above) break;
+    }
+    for (const name of below) {
+      dir = join(dir, name);
+      try {
+        mkdirSync(dir, { mode: 0o700 });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      if (!ownFolder(dir, uid)) return undefined;
+    }
     return dir;
   } catch {
-    // A read-only or missing home: run without the cache.
+    // A home that cannot be read or written: run without the cache.
     return undefined;
   }
+}
+
+const WRITABLE_BY_OTHERS = 0o022;
+const STICKY = 0o1000;
+
+/** A real folder (lstat: a link is not one) of this user's, that no one else can write to. */
+function ownFolder(path: string, uid: number): boolean {
+  const info = lstatSync(path);
+  return info.isDirectory() && info.uid === uid && (info.mode & WRITABLE_BY_OTHERS) === 0;
+}
+
+/** A folder above the base: this user's or root's, and writable by others only if sticky. */
+function safeAbove(path: string, uid: number): boolean {
+  const info = lstatSync(path);
+  return info.isDirectory() && (info.uid === uid || info.uid === 0) && ((info.mode & WRITABLE_BY_OTHERS) === 0 || (info.mode & STICKY) !== 0);
 }

@@ -218,3 +218,21 @@ describe('stores that are probed key by key', () => {
     expect(lookup.unchecked.map((u) => u.error.reason)).toEqual(['locked']);
   });
 });
+
+describe('a URL object the caller changes while the lookup waits for a store', () => {
+  it('the credential is chosen for the URL as it was when asked', async () => {
+    const memory = new MemoryStore([['*.attacker.example', { type: 'bearer', token: 'attacker' }]]);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    // A store that answers only after the caller has changed its URL object.
+    const slow = { name: 'slow', list: async () => (await gate, memory.list()), get: (k: string) => memory.get(k), set: async () => {}, delete: async () => false };
+    const auth = createAuthenticator({ store: slow });
+    const url = new URL('https://bank.example.org/x');
+    const pending = auth.applicationFor(url);
+    url.hostname = 'www.attacker.example';
+    release();
+    expect(await pending).toBeUndefined();
+  });
+});

@@ -14,18 +14,24 @@ export function candidateKeys(url: string | URL): string[] {
 
 /**
  * `candidateKeys`, one at a time: a reader that finds an earlier key (a host's own, as most
- * are) never builds the wildcards, whose public-suffix check reads the list on first use.
+ * are) never builds the wildcards, whose public-suffix check reads the list on first use. What
+ * they are built from is read from the URL now: the caller's URL object may change while a
+ * lookup awaits a store.
  */
-export function* candidates(u: URL): Generator<string, void, undefined> {
+export function candidates(u: URL): Iterable<string> {
   if (u.protocol === 's3:') {
     const bucket = u.host.toLowerCase();
-    yield bucket;
-    yield* pathCandidates(`s3://${bucket}`, u.pathname);
-    yield* wildcardsFor(bucket);
-    return;
+    return lazily([bucket, ...pathCandidates(`s3://${bucket}`, u.pathname)], bucket);
   }
-  for (const base of hostBases(u)) yield* pathCandidates(base, u.pathname);
-  yield* wildcardsFor(normalizeHostname(u.hostname));
+  return lazily(
+    hostBases(u).flatMap((base) => pathCandidates(base, u.pathname)),
+    normalizeHostname(u.hostname),
+  );
+}
+
+function* lazily(keys: readonly string[], wildcardHost: string): Generator<string, void, undefined> {
+  yield* keys;
+  yield* wildcardsFor(wildcardHost);
 }
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443', 'ws:': '80', 'wss:': '443' };

@@ -83,9 +83,10 @@ export function isCanonicalTail(text: string, at: number): boolean {
  */
 export function parseRequestUrl(input: string | URL): RequestUrl {
   if (typeof input !== 'string') {
-    // Already parsed: its href is canonical.
-    const origin = `${input.protocol}//${input.host}`;
-    return { url: input, origin, userinfo: input.username !== '' || input.password !== '' };
+    // Already parsed, so its href is canonical; copied, since the caller may change its object
+    // while a lookup waits for a store, and the credential is chosen for the URL as it was asked.
+    const url = new URL(input.href);
+    return { url, origin: `${url.protocol}//${url.host}`, userinfo: url.username !== '' || url.password !== '' };
   }
   let url: URL;
   try {

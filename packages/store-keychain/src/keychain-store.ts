@@ -74,6 +74,8 @@ export class KeychainStore implements CredentialStore {
   readonly #queue = new CallQueue(PARALLEL_CALLS);
   #ready: Promise<Keyring> | undefined;
   #checked: Promise<void> | undefined;
+  /** A call that timed out, and until when later calls fail with it at once (performance.now()). */
+  #stalled: { error: StoreUnavailableError; until: number } | undefined;
   /** The secrets the last list() read, by key, so the get()s that usually follow cost nothing. */
   #listed: Map<string, string> | undefined;
 
@@ -119,7 +121,11 @@ export class KeychainStore implements CredentialStore {
   }
 
   /** Runs one keychain call, bounded by the timeout from the moment it starts; errors come back classified. */
-  async #call<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
+  #call<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.#unlessStalled(() => this.#callNow(operation, run));
+  }
+
+  async #callNow<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
     const k = await this.#keyring();
     return this.#queue.run(async () => {
       const controller = new AbortController();
@@ -194,7 +200,27 @@ export class KeychainStore implements CredentialStore {
    * the check on its own connection, first (one connection instead of two: a connection costs
    * `auth token` as much as the read); later ones wait for its answer.
    */
-  async #overBus<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
+  /**
+   * Runs a keychain operation unless one timed out within the last `timeoutMs`: a keychain that
+   * stopped answering is not waited for again by each later call of a command (`auth logout`
+   * makes three, which would take three timeouts), and a long-running program asks it again once
+   * that time has passed.
+   */
+  async #unlessStalled<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#stalled && performance.now() < this.#stalled.until) throw this.#stalled.error;
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof StoreUnavailableError && error.reason === 'timeout') this.#stalled = { error, until: performance.now() + this.timeoutMs };
+      throw error;
+    }
+  }
+
+  #overBus<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
+    return this.#unlessStalled(() => this.#overBusNow(operation));
+  }
+
+  async #overBusNow<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
     if (this.#checked) {
       await this.#checked;
       return this.#queue.run(() => operation(undefined));

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,11 +74,21 @@ describe('a bus that accepts and then goes silent', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  /** A server that answers the authentication line as a bus would, then never says anything again. */
-  async function silentBus(listen: (server: Server) => void, answerAuth: boolean): Promise<Server> {
+  /**
+   * A server that answers the authentication line as a bus would, then never says anything again,
+   * or (trickle) sends one byte of a message that never ends every 300 ms.
+   */
+  async function silentBus(listen: (server: Server) => void, answerAuth: boolean, trickle = false): Promise<Server> {
     const server = createServer((socket) => {
       sockets.push(socket);
-      if (answerAuth) socket.once('data', () => socket.write('OK 0123456789abcdef0123456789abcdef\r\n'));
+      socket.on('error', () => {});
+      if (!answerAuth) return;
+      socket.once('data', () => {
+        socket.write('OK 0123456789abcdef0123456789abcdef\r\n');
+        if (!trickle) return;
+        const drip = setInterval(() => socket.write('l'), 300);
+        socket.on('close', () => clearInterval(drip));
+      });
     });
     servers.push(server);
     listen(server);
@@ -87,22 +97,24 @@ describe('a bus that accepts and then goes silent', () => {
   }
 
   const cases = [
-    ['a unix socket that answers AUTH, then stalls', 'unix', true],
-    ['a unix socket that never answers', 'unix', false],
-    ['a tcp: listener on 127.0.0.1 that never answers', 'tcp', false],
-    ['a tcp: listener on 127.0.0.1 that answers AUTH, then stalls', 'tcp', true],
+    ['a unix socket that answers AUTH, then stalls', 'unix', true, false],
+    ['a unix socket that never answers', 'unix', false, false],
+    ['a tcp: listener on 127.0.0.1 that never answers', 'tcp', false, false],
+    ['a tcp: listener on 127.0.0.1 that answers AUTH, then stalls', 'tcp', true, false],
+    // Bytes that keep coming must not keep a read waiting: the check has a fixed deadline.
+    ['a unix socket that answers AUTH, then sends a byte every 300 ms', 'unix', true, true],
   ] as const;
 
-  it.each(cases)('%s: list, token and login fall back to the file within twice the timeout', async (_, transport, answerAuth) => {
+  it.each(cases)('%s: list, token and login fall back to the file within twice the timeout', async (_, transport, answerAuth, trickle) => {
     const home = homeWithFileCredential();
     dirs.push(home);
     let address: string;
     if (transport === 'unix') {
       const path = join(home, 'bus');
-      await silentBus((s) => s.listen(path), answerAuth);
+      await silentBus((s) => s.listen(path), answerAuth, trickle);
       address = `unix:path=${path}`;
     } else {
-      const server = await silentBus((s) => s.listen(0, '127.0.0.1'), answerAuth);
+      const server = await silentBus((s) => s.listen(0, '127.0.0.1'), answerAuth, trickle);
       const { port } = server.address() as { port: number };
       address = `tcp:host=127.0.0.1,port=${port}`;
     }
@@ -218,12 +230,14 @@ describe.skipIf(!canRunKeyring)('a keyring daemon stopped with SIGSTOP', () => {
 });
 
 describe.skipIf(!canRunKeyring)('a keyring daemon stopped in the middle of a command', () => {
-  it('every later call ends in a timeout error: none waits for the daemon', async () => {
+  it('every later call ends in a timeout error at once, none waits for the daemon again, and the store asks again after the timeout', async () => {
     const session = await startKeyringSession('unlocked');
     try {
-      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs: 500 });
+      const timeoutMs = 500;
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs });
       await store.set('mid.example.com', { type: 'bearer', token: 'first' }); // the check has passed
       process.kill(session.daemonPid, 'SIGSTOP');
+      const took: number[] = [];
       try {
         for (const call of [
           () => store.get('mid.example.com'),
@@ -231,13 +245,56 @@ describe.skipIf(!canRunKeyring)('a keyring daemon stopped in the middle of a com
           () => store.delete('mid.example.com'),
           () => store.list(),
         ]) {
+          const started = performance.now();
           await expect(call()).rejects.toMatchObject({ name: 'StoreUnavailableError', code: 'STORE_TIMEOUT', reason: 'timeout' });
+          took.push(performance.now() - started);
         }
       } finally {
         process.kill(session.daemonPid, 'SIGCONT');
       }
+      expect(took[0]).toBeGreaterThanOrEqual(timeoutMs - 50);
+      // Within the timeout after the first stall, the others fail at once (a logout makes three calls).
+      for (const ms of took.slice(1)) expect(ms).toBeLessThan(timeoutMs / 2);
+      await new Promise((r) => setTimeout(r, timeoutMs));
       expect(await store.get('mid.example.com')).toMatchObject({ token: 'first' });
     } finally {
+      await session.stop();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!canRunKeyring)('a keychain that answers one connection and then stops answering', () => {
+  // logout lists, reads for a token to revoke, then deletes: three keychain calls, each of which
+  // would wait a whole timeout. After the first timeout the store answers the others at once.
+  it('logout ends within twice the timeout and removes the file entry', async () => {
+    const session = await startKeyringSession('unlocked');
+    const home = homeWithFileCredential();
+    const path = join(home, 'proxy');
+    const sockets: Socket[] = [];
+    let connections = 0;
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      socket.on('error', () => {});
+      if (connections++ > 0) return; // silent from the second connection on
+      const upstream = connect(session.address.replace(/^unix:path=/, '').split(',')[0] as string);
+      upstream.on('error', () => socket.destroy());
+      sockets.push(upstream);
+      socket.pipe(upstream);
+      upstream.pipe(socket);
+    });
+    server.listen(path);
+    await once(server, 'listening');
+    try {
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+      const out = await runAuth(['logout', 'file.example.com'], env);
+      expect(connections, out.stderr).toBeGreaterThan(1);
+      expect(out.ms, `logout took ${out.ms} ms\n${out.stderr}`).toBeLessThan(2 * TIMEOUT_MS);
+      expect(out.stderr).toContain('did not answer in time');
+      expect(readFileSync(join(home, '.rattler', 'credentials.json'), 'utf8')).not.toContain('file.example.com');
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+      rmSync(home, { recursive: true, force: true });
       await session.stop();
     }
   }, 60_000);

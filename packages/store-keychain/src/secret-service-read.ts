@@ -17,18 +17,17 @@ import { type BusStep, UNASKABLE, withSessionBus } from './session-bus.js';
  * undefined when the bus cannot be asked from JavaScript (it refused our authentication).
  */
 export async function readServiceSecrets(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, first?: BusStep): Promise<Map<string, string> | undefined> {
-  const read = await withSessionBus(env, timeoutMs, `listing service "${service}" over D-Bus`, (bus) => readItems(bus, { service }, first), true);
+  const read = await withSessionBus(env, timeoutMs, `listing service "${service}" over D-Bus`, (bus) => readItems(bus, { service }), { untilSilent: true, first });
   return read === UNASKABLE ? undefined : read;
 }
 
 /** The secret of one key: `{ secret }`, `{ secret: undefined }` when there is none. */
 export async function readSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, first?: BusStep): Promise<{ secret: string | undefined } | undefined> {
-  const read = await withSessionBus(env, timeoutMs, `reading ${JSON.stringify(key)} over D-Bus`, (bus) => readItems(bus, { service, username: key }, first), true);
+  const read = await withSessionBus(env, timeoutMs, `reading ${JSON.stringify(key)} over D-Bus`, (bus) => readItems(bus, { service, username: key }), { untilSilent: true, first });
   return read === UNASKABLE ? undefined : { secret: read.get(key) };
 }
 
-async function readItems(bus: BusConnection, attributes: { service: string; username?: string }, first?: BusStep): Promise<Map<string, string>> {
-  await first?.(bus);
+async function readItems(bus: BusConnection, attributes: { service: string; username?: string }): Promise<Map<string, string>> {
   const call = (member: string, signature: string, args: unknown[]) => secretCall(bus, SERVICE_PATH, SERVICE, member, signature, args);
   const search = call('SearchItems', 'a{ss}', [new Map(Object.entries(attributes))]);
   const session = call('OpenSession', 'sv', ['plain', new Variant('s', '')]);

@@ -26,7 +26,6 @@ async function search(bus: BusConnection, service: string, key: string): Promise
 /** An existing entry gets the new secret (in whichever keyring holds it); otherwise it is created in the default keyring. */
 export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, secret: string, first?: BusStep): Promise<boolean> {
   const done = await withSessionBus(env, timeoutMs, `writing ${JSON.stringify(key)} over D-Bus`, async (bus) => {
-    await first?.(bus);
     const found = search(bus, service, key);
     const session = serviceCall(bus, 'OpenSession', 'sv', ['plain', new Variant('s', '')]);
     const alias = serviceCall(bus, 'ReadAlias', 's', ['default']);
@@ -49,20 +48,19 @@ export async function writeSecret(env: NodeJS.ProcessEnv, timeoutMs: number, ser
     // A prompt means the keyring wants to be unlocked first: nobody is there to answer it.
     if (prompt !== NO_PROMPT) throw unavailable('locked', 'the keyring asked to be unlocked');
     return true;
-  });
+  }, { first });
   return done !== UNASKABLE;
 }
 
 /** Removes every entry of the key; `deleted` says whether there was one. */
 export async function deleteSecret(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, key: string, first?: BusStep): Promise<{ deleted: boolean } | undefined> {
   const done = await withSessionBus(env, timeoutMs, `deleting ${JSON.stringify(key)} over D-Bus`, async (bus) => {
-    await first?.(bus);
     const { unlocked } = await search(bus, service, key);
     const prompts = await Promise.all(
       unlocked.map((item) => secretCall(bus, item, ITEM, 'Delete')),
     );
     if (prompts.some(([prompt]) => prompt !== NO_PROMPT)) throw unavailable('locked', 'the keyring asked to be unlocked');
     return unlocked.length > 0;
-  });
+  }, { first });
   return done === UNASKABLE ? undefined : { deleted: done };
 }

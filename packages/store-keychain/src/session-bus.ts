@@ -8,40 +8,57 @@ export type BusStep = (bus: BusConnection) => Promise<void>;
 /** The bus refused our authentication (a TCP bus that wants cookies): nothing can be asked from here. */
 export const UNASKABLE = Symbol('unaskable');
 
+// A read that keeps answering is not cut off at the timeout, but not left to run for ever either:
+// a bus that trickles bytes must not hold a command.
+const MAX_SILENT_READ_TIMEOUTS = 10;
+
 /**
- * Connects to the session bus named by `env`, runs `use` on the connection and closes it, all
- * within `timeoutMs` or, with `untilSilent`, until the bus has said nothing for `timeoutMs`
- * (a long read that keeps answering is not cut off; a stopped daemon still is). Addresses are tried in order, as libdbus does; an address that is not one,
- * or a bus that cannot be reached, is "no keychain"; a bus or service that does not answer in
- * time is a timeout.
+ * Connects to the session bus named by `env`, runs `first` (the Secret Service check, when this
+ * is the store's first operation) and then `use` on the connection, and closes it. `first` must
+ * be done within `timeoutMs` of the start; `use` too or, with `untilSilent`, until the bus has
+ * said nothing for `timeoutMs` (a long read that keeps answering is not cut off; a stopped
+ * daemon still is), and within MAX_SILENT_READ_TIMEOUTS × `timeoutMs` in all. Addresses are
+ * tried in order, as libdbus does; an address that is not one, or a bus that cannot be reached,
+ * is "no keychain"; a bus or service that does not answer in time is a timeout.
  */
 export async function withSessionBus<T>(
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
   operation: string,
   use: (bus: BusConnection) => Promise<T>,
-  untilSilent = false,
+  options: { untilSilent?: boolean; first?: BusStep | undefined } = {},
 ): Promise<T | typeof UNASKABLE> {
   const addresses = busAddresses(env);
   if ('problem' in addresses) throw unavailable('no-keychain', addresses.problem);
   let bus: BusConnection | undefined;
   let timedOut = false;
+  // Silence extends the deadline only once the check is done: a check answers at once or not at all.
+  let extending = false;
   let timer: NodeJS.Timeout | undefined;
+  let cap: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    const stop = () => {
       timedOut = true;
       reject(timeoutError(operation, timeoutMs));
       bus?.close();
-    }, timeoutMs);
+    };
+    timer = setTimeout(stop, timeoutMs);
+    if (options.untilSilent) cap = setTimeout(stop, Math.min(timeoutMs * MAX_SILENT_READ_TIMEOUTS, 2 ** 31 - 1));
   });
   deadline.catch(() => {}); // observed through the race below
+  const run = async (connection: BusConnection): Promise<T> => {
+    await options.first?.(connection);
+    extending = options.untilSilent === true;
+    timer?.refresh();
+    return use(connection);
+  };
   try {
     let last: Error | undefined;
     for (const target of addresses.targets) {
       if (timedOut) break;
-      bus = new BusConnection(target, untilSilent ? () => timer?.refresh() : undefined);
+      bus = new BusConnection(target, options.untilSilent ? () => extending && timer?.refresh() : undefined);
       try {
-        return await Promise.race([use(bus), deadline]);
+        return await Promise.race([run(bus), deadline]);
       } catch (error) {
         if (!(error instanceof BusConnectionError)) throw error;
         if (error.errno === 'REJECTED') return UNASKABLE;
@@ -54,5 +71,6 @@ export async function withSessionBus<T>(
     throw unavailable('no-keychain', last?.message);
   } finally {
     clearTimeout(timer);
+    clearTimeout(cap);
   }
 }
