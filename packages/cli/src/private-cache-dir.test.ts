@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sandbox } from '@auth/test-support/cli';
@@ -52,6 +52,17 @@ describe('the compile cache folder', () => {
     privateCacheDir({ HOME: other });
     chownSync(join(other, '.cache', 'auth'), 1000, 1000);
     expect(privateCacheDir({ HOME: other })).toBeUndefined();
+  });
+
+  it.runIf(asRoot)('is not used through a base that is a link of another user', () => {
+    const target = tempDir();
+    const link = join(tempDir(), 'xdg');
+    symlinkSync(target, link);
+    expect(privateCacheDir({ HOME: tempDir(), XDG_CACHE_HOME: link })).toBe(join(target, 'auth', 'compile-cache'));
+    const other = join(tempDir(), 'xdg');
+    symlinkSync(tempDir(), other);
+    lchownSync(other, 1000, 1000);
+    expect(privateCacheDir({ HOME: tempDir(), XDG_CACHE_HOME: other })).toBeUndefined();
   });
 
   it.runIf(asRoot)("makes nothing in another user's home (root with that user's HOME, as sudo -E gives)", () => {

@@ -5,8 +5,9 @@ import { dirname, isAbsolute, join } from 'node:path';
  * Where V8's compiled code for the command is kept between runs: $XDG_CACHE_HOME/auth/compile-cache
  * (else ~/.cache/auth/compile-cache). The cache is code this process will run, so nobody else
  * may be able to put anything there, now or later:
- * - the base ($XDG_CACHE_HOME or HOME) and every folder made below it are real folders (not
- *   links) of this user's own, writable by no one else;
+ * - the base ($XDG_CACHE_HOME or HOME, through a link only if the link is this user's or root's)
+ *   and every folder made below it are real folders (not links) of this user's own, writable by
+ *   no one else;
  * - every folder above the base belongs to this user or root, and is writable by no one else
  *   unless it is sticky (/tmp: others may not rename what is ours there);
  * - nothing is made below a base of someone else's (root running with another user's HOME).
@@ -22,6 +23,9 @@ export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
     xdg && isAbsolute(xdg) ? [xdg, ['auth', 'compile-cache']] : env.HOME && isAbsolute(env.HOME) ? [env.HOME, ['.cache', 'auth', 'compile-cache']] : [];
   if (base === undefined || below === undefined) return undefined;
   try {
+    // A link another user made would let them choose which of our folders takes the cache.
+    const given = lstatSync(base);
+    if (given.isSymbolicLink() && given.uid !== uid && given.uid !== 0) return undefined;
     let dir = realpathSync(base);
     if (!ownFolder(dir, uid)) return undefined;
     for (let above = dirname(dir); ; above = dirname(above)) {

@@ -74,8 +74,10 @@ export class KeychainStore implements CredentialStore {
   readonly #queue = new CallQueue(PARALLEL_CALLS);
   #ready: Promise<Keyring> | undefined;
   #checked: Promise<void> | undefined;
-  /** A call that timed out, and until when later calls fail with it at once (performance.now()). */
-  #stalled: { error: StoreUnavailableError; until: number } | undefined;
+  /** When the check failed (performance.now()): its answer holds for `timeoutMs`, then it is asked again. */
+  #checkFailedAt: number | undefined;
+  /** When a call timed out (performance.now()): later calls fail at once for `timeoutMs`. */
+  #stalledAt: number | undefined;
   /** The secrets the last list() read, by key, so the get()s that usually follow cost nothing. */
   #listed: Map<string, string> | undefined;
 
@@ -113,21 +115,38 @@ export class KeychainStore implements CredentialStore {
 
   /**
    * On Linux, whether the Secret Service can be used, asked once per store (secret-service-check.ts):
-   * a keychain that failed once is not waited for again by every later call of the same command.
+   * a keychain that failed is not asked again by every later call of the same command.
    */
   #check(): Promise<void> {
-    this.#checked ??= this.#platform === 'linux' ? checkSecretService(this.#env, this.timeoutMs) : Promise.resolve();
+    return this.#checkAnswer() ?? this.#setCheckAnswer(this.#platform === 'linux' ? checkSecretService(this.#env, this.timeoutMs) : Promise.resolve());
+  }
+
+  /**
+   * The check's answer while it holds. A failed check is forgotten `timeoutMs` after it failed,
+   * so a long-running program asks again (a keyring unlocked later, a daemon that resumed).
+   */
+  #checkAnswer(): Promise<void> | undefined {
+    if (this.#checkFailedAt !== undefined && performance.now() - this.#checkFailedAt >= this.timeoutMs) {
+      this.#checked = undefined;
+      this.#ready = undefined;
+      this.#checkFailedAt = undefined;
+    }
     return this.#checked;
   }
 
-  /** Runs one keychain call, bounded by the timeout from the moment it starts; errors come back classified. */
-  #call<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.#unlessStalled(() => this.#callNow(operation, run));
+  #setCheckAnswer(answer: Promise<void>): Promise<void> {
+    this.#checked = answer;
+    answer.catch(() => {
+      if (this.#checked === answer) this.#checkFailedAt = performance.now();
+    });
+    return answer;
   }
 
-  async #callNow<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
+  /** Runs one keychain call, bounded by the timeout from the moment it starts; errors come back classified. */
+  async #call<T>(operation: string, run: (k: Keyring, signal: AbortSignal) => Promise<T>): Promise<T> {
+    this.#failIfStalled();
     const k = await this.#keyring();
-    return this.#queue.run(async () => {
+    return this.#inSlot(async () => {
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -201,45 +220,53 @@ export class KeychainStore implements CredentialStore {
    * `auth token` as much as the read); later ones wait for its answer.
    */
   /**
-   * Runs a keychain operation unless one timed out within the last `timeoutMs`: a keychain that
-   * stopped answering is not waited for again by each later call of a command (`auth logout`
-   * makes three, which would take three timeouts), and a long-running program asks it again once
-   * that time has passed.
+   * Runs a keychain operation in its turn of the queue, unless one timed out within the last
+   * `timeoutMs`: a keychain that stopped answering is not waited for again by each later call of
+   * a command (`auth logout` makes three, which would take three timeouts), nor by calls queued
+   * behind the one that waited (the stall is noted before its turn passes to them); a
+   * long-running program asks it again once that time has passed.
    */
-  async #unlessStalled<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.#stalled && performance.now() < this.#stalled.until) throw this.#stalled.error;
-    try {
-      return await operation();
-    } catch (error) {
-      if (error instanceof StoreUnavailableError && error.reason === 'timeout') this.#stalled = { error, until: performance.now() + this.timeoutMs };
-      throw error;
-    }
+  #inSlot<T>(operation: () => Promise<T>): Promise<T> {
+    return this.#queue.run(async () => {
+      this.#failIfStalled();
+      try {
+        return await operation();
+      } catch (error) {
+        if (error instanceof StoreUnavailableError && error.reason === 'timeout') this.#stalledAt = performance.now();
+        throw error;
+      }
+    });
   }
 
-  #overBus<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
-    return this.#unlessStalled(() => this.#overBusNow(operation));
+  #failIfStalled(): void {
+    if (this.#stalledAt === undefined) return;
+    const ago = performance.now() - this.#stalledAt;
+    if (ago < this.timeoutMs) throw unavailable('timeout', `not asked: a call ${Math.round(ago)} ms ago took over ${this.timeoutMs} ms`);
   }
 
-  async #overBusNow<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
-    if (this.#checked) {
-      await this.#checked;
-      return this.#queue.run(() => operation(undefined));
+  async #overBus<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
+    this.#failIfStalled();
+    const checked = this.#checkAnswer();
+    if (checked) {
+      await checked;
+      return this.#inSlot(() => operation(undefined));
     }
     let passed = false;
     const check: BusStep = async (bus) => {
       await checkOnBus(bus);
       passed = true;
     };
-    const result = this.#queue.run(() => operation(check));
+    const result = this.#inSlot(() => operation(check));
     // The check's answer, for later operations: passed, or the operation's own error (a check that
     // failed, a bus that could not be reached or went silent, all classified by the operation).
-    this.#checked = result.then(
-      () => {},
-      (error: unknown) => {
-        if (!passed) throw error;
-      },
-    );
-    this.#checked.catch(() => {}); // read by later operations
+    this.#setCheckAnswer(
+      result.then(
+        () => {},
+        (error: unknown) => {
+          if (!passed) throw error;
+        },
+      ),
+    ).catch(() => {}); // read by later operations
     return result;
   }
 

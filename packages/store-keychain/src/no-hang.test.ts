@@ -263,6 +263,52 @@ describe.skipIf(!canRunKeyring)('a keyring daemon stopped in the middle of a com
   }, 60_000);
 });
 
+describe.skipIf(!canRunKeyring)('a keyring daemon that stops and resumes, for a long-running program', () => {
+  const timeoutMs = 500;
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('a stall on the store\'s first call is asked again once the timeout has passed', async () => {
+    const session = await startKeyringSession('unlocked');
+    try {
+      const writer = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs });
+      await writer.set('first.example.com', { type: 'bearer', token: 'kept' });
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs });
+      process.kill(session.daemonPid, 'SIGSTOP');
+      try {
+        await expect(store.get('first.example.com')).rejects.toMatchObject({ reason: 'timeout' });
+        // Within the timeout: not asked, and the message says so.
+        await expect(store.get('first.example.com')).rejects.toThrow(/not asked/);
+      } finally {
+        process.kill(session.daemonPid, 'SIGCONT');
+      }
+      await pause(timeoutMs);
+      expect(await store.get('first.example.com')).toMatchObject({ token: 'kept' });
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
+
+  it('calls queued behind one that waits do not each wait again', async () => {
+    const session = await startKeyringSession('unlocked');
+    try {
+      const store = new KeychainStore({ env: { DBUS_SESSION_BUS_ADDRESS: session.address }, platform: 'linux', timeoutMs });
+      await store.set('queued.example.com', { type: 'bearer', token: 't' }); // the check has passed
+      process.kill(session.daemonPid, 'SIGSTOP');
+      const started = performance.now();
+      try {
+        const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.get(`q${i}.example.com`)));
+        expect(results.every((r) => r.status === 'rejected')).toBe(true);
+      } finally {
+        process.kill(session.daemonPid, 'SIGCONT');
+      }
+      // Two at a time would otherwise take five timeouts.
+      expect(performance.now() - started).toBeLessThan(2 * timeoutMs);
+    } finally {
+      await session.stop();
+    }
+  }, 60_000);
+});
+
 describe.skipIf(!canRunKeyring)('a keychain that answers one connection and then stops answering', () => {
   // logout lists, reads for a token to revoke, then deletes: three keychain calls, each of which
   // would wait a whole timeout. After the first timeout the store answers the others at once.
