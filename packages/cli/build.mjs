@@ -1,8 +1,8 @@
 // Bundles the CLI into CommonJS files for start-up speed (measured in BENCHMARKS.md): the ESM
 // loader and dozens of module files cost more than the `auth list` budget allows, and V8 reads
 // and compiles every byte of a bundle it loads. So the launcher loads one bundle with what every
-// command runs; the keychain's client and the commands that talk to servers (login, logout,
-// status, OAuth, help, completion) are bundles of their own, loaded when used. got and the
+// command runs; the keychain's client and the code that talks to servers (login, logout, status,
+// OAuth, S3 signing, help, completion) are bundles of their own, loaded when used. got and the
 // keychain's native module stay outside and load only for the commands that need them.
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +21,11 @@ const BUNDLES = [
   { file: 'keychain.cjs', roots: [keychainEntry] },
   {
     file: 'servers.cjs',
-    roots: ['commands/login.ts', 'commands/logout.ts', 'commands/status.ts', 'oauth/fresh.ts', 'help.ts', 'completion.ts'].map((f) => resolve('src', f)),
+    roots: [
+      ...['commands/login.ts', 'commands/logout.ts', 'commands/status.ts', 'oauth/fresh.ts', 'help.ts', 'completion.ts'].map((f) => resolve('src', f)),
+      // OAuth refresh and S3 signing, which core loads for the first credential that needs them.
+      `${coreDist}application-steps.js`,
+    ],
   },
 ];
 

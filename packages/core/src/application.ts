@@ -1,10 +1,8 @@
 import type { Resolution } from './chain.js';
 import { type Credential, type CredentialType, isExpired, validateCredential } from './credential.js';
 import type { Env } from './aws-config.js';
-import { InvalidCredentialError, isAuthError } from './errors.js';
-import { freshCredential } from './oauth-refresh.js';
-import { redactPresignedUrl } from './s3-presign.js';
-import { type S3BucketOptions, s3RequestFor } from './s3-request.js';
+import { InvalidCredentialError } from './errors.js';
+import type { S3BucketOptions } from './s3-request.js';
 import type { CredentialStore } from './store.js';
 
 /** What one request gets from a credential. */
@@ -45,51 +43,33 @@ export interface StepContext {
 /** Work that must run per request before a credential can be applied (refresh, signing). */
 export type Step = (resolution: Resolution, context: StepContext) => Promise<Application>;
 
-const NONE: Application = { kind: 'none' };
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+/** Nothing to apply. */
+export const NONE: Application = { kind: 'none' };
 
 /**
  * The one place where asynchronous work per credential kind plugs in. A kind listed here gets
  * its Application from its step on every request; every other kind gets it once per credential
- * from `applicationOf`.
+ * from `applicationOf`. The steps' code (application-steps.ts: OAuth refresh and S3 signing, a
+ * fifth of core) loads with the first request that needs it, so a program, or a command, that
+ * never meets such a credential never loads it.
  *  - oauth: refresh within 300 s of `expiresAt` (once per key for concurrent requests), write the
  *    new tokens back to `resolution.store`, then apply the access token.
  *  - s3: presign `s3://bucket/key` into the bucket's https URL (`{ kind: 'url' }`) with
  *    `context.s3[bucket]`.
  */
 export const steps: { readonly [K in CredentialType]?: Step } = {
-  oauth: async (resolution) => {
-    let fresh: Credential;
-    try {
-      fresh = await freshCredential(resolution);
-    } catch (error) {
-      // The login is over (refresh token refused, logged out elsewhere): the request goes without.
-      if (isAuthError(error, 'OAUTH_EXPIRED')) return NONE;
-      throw error;
-    }
-    if (fresh !== resolution.credential) checkStored(fresh, resolution.key);
-    return applicationOf(fresh);
-  },
-  s3: (resolution, context) => presigned(context, resolution.credential),
+  oauth: async (resolution) => (await stepsCode()).oauthStep(resolution),
+  s3: async (resolution, context) => (await stepsCode()).s3Step(resolution, context),
 };
+
+const stepsCode = () => import('./application-steps.js');
 
 /**
  * The presigned URL for an `s3://` request, signed with the stored credential when there is one,
- * else with AWS's keys (environment, then the shared files). Undefined for other schemes.
+ * else with AWS's keys (environment, then the shared files).
  */
 export async function presigned(context: StepContext, storedCredential?: Credential): Promise<Application> {
-  const method = context.method === undefined ? 'GET' : context.method.toUpperCase();
-  const request = await s3RequestFor(context.url, {
-    ...(storedCredential ? { storedCredential } : {}),
-    s3: context.s3,
-    ...(context.env ? { env: context.env } : {}),
-    method: method as 'GET' | 'HEAD',
-  });
-  if (!request) return NONE;
-  const application: Application = { kind: 'url', url: request.url };
-  // util.inspect shows the URL without its signature.
-  Object.defineProperty(application, INSPECT, { value: () => ({ kind: 'url', url: redactPresignedUrl(request.url) }), enumerable: false });
-  return application;
+  return (await stepsCode()).presign(context, storedCredential);
 }
 
 export function applicationOf(credential: Credential, nowSeconds = Date.now() / 1000): Application {
