@@ -45,7 +45,7 @@ const common = {
 // What an earlier build left that this one does not write (a fresh clone has no dist yet).
 mkdirSync('dist', { recursive: true });
 for (const file of readdirSync('dist', { withFileTypes: true })) {
-  if (file.isFile() && /\.(cjs|txt|LEGAL\.txt)$/.test(file.name)) rmSync(`dist/${file.name}`);
+  if (file.isFile() && /\.(cjs|txt)$/.test(file.name)) rmSync(`dist/${file.name}`);
 }
 
 // The executable: the process title (which hides argv) and the compile cache, then the command.
@@ -58,7 +58,7 @@ await build({
 });
 chmodSync('dist/auth.cjs', 0o755);
 
-const inputs = await buildLazyBundles(BUNDLES, {
+await buildLazyBundles(BUNDLES, {
   ...common,
   outdir: 'dist',
   plugins: [await publicSuffixText(coreDist, 'dist'), await directCoreImports(coreDist)],
@@ -66,15 +66,6 @@ const inputs = await buildLazyBundles(BUNDLES, {
   // Keep `import()` of external packages as real dynamic imports (got is ESM only).
   supported: { 'dynamic-import': true },
   define: { AUTH_CLI_VERSION: JSON.stringify(version) },
-});
-
-// A module in two bundles would be two modules (two copies of a class, of a cache).
-const seen = new Map();
-inputs.forEach((files, i) => {
-  for (const file of files) {
-    if (seen.has(file)) throw new Error(`${file} is in ${BUNDLES[seen.get(file)].file} and ${BUNDLES[i].file}`);
-    seen.set(file, i);
-  }
 });
 
 // Nothing else ships: `files` in package.json names exactly these.

@@ -11,50 +11,49 @@ const SKIP = Symbol('lazy-bundles: resolve normally');
 
 /**
  * `bundles`: `[{ file, entry } , { file, roots }, …]`, the first with its entry point, the later
- * ones with the absolute paths of their roots. `options`: esbuild options shared by all.
- * Returns each bundle's inputs (absolute paths), in order.
+ * ones with the absolute paths of their roots. `options`: esbuild options shared by all, with
+ * `outdir`. Fails if a module would land in two bundles.
  */
-export async function buildLazyBundles(bundles, options) {
+export async function buildLazyBundles(bundles, { outdir, ...options }) {
   const base = resolve(options.absWorkingDir ?? process.cwd());
   const id = (abs) => relative(resolve(base, '..'), abs).split('\\').join('/');
-  // First pass: who owns which module, and which of its modules each bundle must hand out.
+  const rootOf = new Map(bundles.flatMap((b, i) => (b.roots ?? []).map((root) => [root, i])));
   const owner = new Map();
   const handedOut = bundles.map((b) => new Set((b.roots ?? []).map(id)));
+  // First pass: who owns which module, and which of its modules each bundle must hand out.
   for (const [index] of bundles.entries()) {
-    const { inputs } = await buildOne(bundles, index, options, owner, handedOut, false);
-    for (const abs of inputs) if (!owner.has(abs)) owner.set(abs, index);
+    for (const abs of await buildOne(index, false)) if (!owner.has(abs)) owner.set(abs, index);
   }
   // Second pass: the same bundles, now each handing out what later ones take from it.
-  const inputs = [];
-  for (const [index] of bundles.entries()) inputs.push((await buildOne(bundles, index, options, owner, handedOut, true)).inputs);
-  return inputs;
+  const seen = new Map();
+  for (const [index, bundle] of bundles.entries()) {
+    for (const abs of await buildOne(index, true)) {
+      if (seen.has(abs)) throw new Error(`${abs} is in ${bundles[seen.get(abs)].file} and ${bundle.file}`);
+      seen.set(abs, index);
+    }
+  }
 
-  async function buildOne(all, index, common, owners, handOut, write) {
-    const bundle = all[index];
-    const getters = [...handOut[index]].map((key) => `get ${JSON.stringify(key)}() { return require(${JSON.stringify(resolve(base, '..', key))}); }`);
+  /** Builds one bundle (written or not) and returns the modules it holds, as absolute paths. */
+  async function buildOne(index, write) {
+    const bundle = bundles[index];
+    const getters = [...handedOut[index]].map((key) => `get ${JSON.stringify(key)}() { return require(${JSON.stringify(resolve(base, '..', key))}); }`);
     const exportsModules = `export const modules = { ${getters.join(', ')} };`;
     const contents = bundle.entry ? `import ${JSON.stringify(bundle.entry)};\n${exportsModules}` : exportsModules;
     const result = await build({
-      ...common,
+      ...options,
       stdin: { contents, resolveDir: base, sourcefile: `${bundle.file}.entry.js`, loader: 'js' },
-      outfile: `${common.outdir ?? 'dist'}/${bundle.file}`,
-      outdir: undefined,
+      outfile: `${outdir}/${bundle.file}`,
       write,
       metafile: true,
-      external: [...(common.external ?? []), ...all.map((b) => `./${b.file}`)],
-      plugins: [...(common.plugins ?? []), lazyPlugin(all, index, owners, handOut)],
+      external: [...(options.external ?? []), ...bundles.map((b) => `./${b.file}`)],
+      plugins: [...(options.plugins ?? []), lazyPlugin(index)],
     });
-    const modules = Object.keys(result.metafile.inputs)
+    return Object.keys(result.metafile.inputs)
       .filter((key) => !key.includes(':') && !key.endsWith('.entry.js'))
       .map((key) => resolve(base, key));
-    return { inputs: modules };
   }
 
-  function lazyPlugin(all, index, owners, handOut) {
-    const rootOf = new Map();
-    all.forEach((b, i) => {
-      for (const root of b.roots ?? []) rootOf.set(root, i);
-    });
+  function lazyPlugin(index) {
     return {
       name: 'lazy-bundles',
       setup(b) {
@@ -63,17 +62,17 @@ export async function buildLazyBundles(bundles, options) {
           const found = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: SKIP });
           if (found.errors.length > 0 || found.external || found.namespace !== 'file') return undefined;
           // A module an earlier bundle holds, or a later bundle's root (only ever imported dynamically).
-          const earlier = owners.get(found.path);
+          const earlier = owner.get(found.path);
           const later = rootOf.get(found.path);
           let from;
           if (earlier !== undefined && earlier < index) from = earlier;
           else if (later !== undefined && later > index) {
-            if (args.kind !== 'dynamic-import') throw new Error(`${args.importer} imports ${args.path} statically: it would load ${all[later].file} at once`);
+            if (args.kind !== 'dynamic-import') throw new Error(`${args.importer} imports ${args.path} statically: it would load ${bundles[later].file} at once`);
             from = later;
           }
           if (from === undefined) return undefined;
-          handOut[from].add(id(found.path));
-          return { path: `${all[from].file}#${id(found.path)}`, namespace: 'lazy-bundles' };
+          handedOut[from].add(id(found.path));
+          return { path: `${bundles[from].file}#${id(found.path)}`, namespace: 'lazy-bundles' };
         });
         b.onLoad({ filter: /.*/, namespace: 'lazy-bundles' }, ({ path }) => {
           const [file, key] = path.split('#');

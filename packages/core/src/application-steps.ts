@@ -23,10 +23,6 @@ export async function oauthStep(resolution: Resolution): Promise<Application> {
   return applicationOf(fresh);
 }
 
-export function s3Step(resolution: Resolution, context: StepContext): Promise<Application> {
-  return presign(context, resolution.credential);
-}
-
 /** See `presigned` in application.ts. Undefined for other schemes. */
 export async function presign(context: StepContext, storedCredential?: Credential): Promise<Application> {
   const method = context.method === undefined ? 'GET' : context.method.toUpperCase();

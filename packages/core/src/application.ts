@@ -59,7 +59,7 @@ export const NONE: Application = { kind: 'none' };
  */
 export const steps: { readonly [K in CredentialType]?: Step } = {
   oauth: async (resolution) => (await stepsCode()).oauthStep(resolution),
-  s3: async (resolution, context) => (await stepsCode()).s3Step(resolution, context),
+  s3: (resolution, context) => presigned(context, resolution.credential),
 };
 
 const stepsCode = () => import('./application-steps.js');

@@ -213,13 +213,6 @@ export class KeychainStore implements CredentialStore {
   }
 
   /**
-   * On Linux every operation goes to the Secret Service over D-Bus from JavaScript, after the
-   * check, one at a time per the queue; a bus that refused our authentication is no keychain
-   * (the operation answers undefined or false, and #keyring() says why). The first operation runs
-   * the check on its own connection, first (one connection instead of two: a connection costs
-   * `auth token` as much as the read); later ones wait for its answer.
-   */
-  /**
    * Runs a keychain operation in its turn of the queue, unless one timed out within the last
    * `timeoutMs`: a keychain that stopped answering is not waited for again by each later call of
    * a command (`auth logout` makes three, which would take three timeouts), nor by calls queued
@@ -244,6 +237,13 @@ export class KeychainStore implements CredentialStore {
     if (ago < this.timeoutMs) throw unavailable('timeout', `not asked: a call ${Math.round(ago)} ms ago took over ${this.timeoutMs} ms`);
   }
 
+  /**
+   * On Linux every operation goes to the Secret Service over D-Bus from JavaScript, after the
+   * check, one at a time per the queue; a bus that refused our authentication is no keychain
+   * (the operation answers undefined or false, and #keyring() says why). The first operation runs
+   * the check on its own connection, first (one connection instead of two: a connection costs
+   * `auth token` as much as the read); later ones wait for its answer.
+   */
   async #overBus<T>(operation: (first: BusStep | undefined) => Promise<T>): Promise<T> {
     this.#failIfStalled();
     const checked = this.#checkAnswer();
