@@ -64,8 +64,8 @@ describe('usage errors name what is wrong, once', () => {
     const out = s.auth(['list', '--file', 'c.json', '--verbose']);
     expect(out.code).toBe(1);
     expect(out.stderr).toMatch(/^CorruptStoreError: /m);
-    expect(out.stderr).toMatch(/at async FileStore\.list /);
-    expect(out.stderr).toMatch(/at async _?StoreChain\.entries /);
+    expect(out.stderr).toMatch(/at (?:async )?FileStore\.list /);
+    expect(out.stderr).toMatch(/at (?:async )?_?StoreChain\.entries /);
   });
 });
 

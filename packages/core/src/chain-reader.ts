@@ -1,4 +1,4 @@
-import type { Lookup, ReadKey, StoreChain } from './chain.js';
+import { firstHeldReads, type Lookup, type ReadKey, type StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import type { StoreUnavailableError } from './errors.js';
 import type { CredentialStore } from './store.js';
@@ -17,6 +17,8 @@ interface StoreView {
   unavailable?: StoreUnavailableError;
   /** Reads by key, hits and misses alike; concurrent readers share one. */
   reads: Map<string, Promise<Credential | undefined>>;
+  /** Keys already part of a `getFirst()` question, not yet read, with how to read them from its answer. */
+  asked: Map<string, (key: string) => Promise<Credential | undefined>>;
   switching?: boolean;
 }
 
@@ -36,7 +38,7 @@ export class ChainReader {
 
   constructor(chain: StoreChain) {
     this.chain = chain;
-    for (const store of chain.stores) this.#views.set(store, { store, reads: new Map() });
+    for (const store of chain.stores) this.#views.set(store, { store, reads: new Map(), asked: new Map() });
   }
 
   /** Lists every `list` store once; concurrent callers share the listing, a failure is retried. */
@@ -86,13 +88,13 @@ export class ChainReader {
     return this.chain.first(keys, this.#read);
   }
 
-  readonly #read: ReadKey = (store, key) => {
+  readonly #read: ReadKey = (store, key, keys) => {
     const view = this.#views.get(store) as StoreView;
     if (view.unavailable) return Promise.reject(view.unavailable);
     if (view.keys && !view.keys.has(key)) return undefined;
     let pending = view.reads.get(key);
     if (!pending) {
-      pending = store.get(key);
+      pending = this.#askedWith(view, key, keys)(key);
       view.reads.set(key, pending);
       // A failed read is asked again next time.
       pending.catch(() => view.reads.delete(key));
@@ -100,6 +102,25 @@ export class ChainReader {
     }
     return pending;
   };
+
+  /**
+   * How `key` is read: `get()`, or for a store that reads many keys at once, the one question
+   * that asked about every key of the lookup not yet read (`firstHeldReads`), shared by them.
+   */
+  #askedWith(view: StoreView, key: string, keys: readonly string[]): (key: string) => Promise<Credential | undefined> {
+    const { store } = view;
+    if (view.keys || !store.getFirst || !keys.includes(key)) return (k) => store.get(k);
+    const asked = view.asked.get(key);
+    if (asked) return asked;
+    const unread = keys.filter((k) => !view.reads.has(k) && !view.asked.has(k));
+    const batch = firstHeldReads(store, unread);
+    for (const k of unread) view.asked.set(k, batch.read);
+    // After a failure every key of it is asked again.
+    batch.held.catch(() => {
+      for (const k of unread) if (view.asked.get(k) === batch.read) view.asked.delete(k);
+    });
+    return batch.read;
+  }
 
   #switchToListing(view: StoreView): void {
     if (view.switching) return;

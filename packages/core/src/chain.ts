@@ -1,6 +1,6 @@
 import type { Credential } from './credential.js';
 import { isAuthError, isUnavailable, ReadOnlyStoreError, type StoreUnavailableError } from './errors.js';
-import type { CredentialStore } from './store.js';
+import type { CredentialStore, FirstHeld } from './store.js';
 
 export interface ChainEvents {
   /** A store could not be used and was passed over; called once per store. */
@@ -55,14 +55,53 @@ export interface DeleteReport {
 }
 
 /**
- * How a reader asks one store for one key: a pending read, or undefined when it knows without
- * asking that the store does not hold the key (from the store's listing).
+ * How a reader asks one store for one key of a lookup (`keys`, all of them in order, for stores
+ * that read many at once): a pending read, or undefined when it knows without asking that the
+ * store does not hold the key (from the store's listing).
  */
-export type ReadKey = (store: CredentialStore, key: string) => Promise<Credential | undefined> | undefined;
+export type ReadKey = (store: CredentialStore, key: string, keys: readonly string[]) => Promise<Credential | undefined> | undefined;
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: StoreUnavailableError };
 
-const readDirectly: ReadKey = (store, key) => store.get(key);
+/** Reads without a cache; a store with `getFirst` is asked once per lookup (`firstHeldReads`). */
+function directReader(): ReadKey {
+  const batches = new Map<CredentialStore, FirstHeldReads>();
+  return (store, key, keys) => {
+    if (!store.getFirst) return store.get(key);
+    let batch = batches.get(store);
+    if (!batch) {
+      batch = firstHeldReads(store, keys);
+      batches.set(store, batch);
+    }
+    return batch.read(key);
+  };
+}
+
+export interface FirstHeldReads {
+  /** The store's one answer. */
+  held: Promise<FirstHeld | undefined>;
+  /** A read of one key, from that answer. */
+  read: (key: string) => Promise<Credential | undefined>;
+}
+
+/**
+ * One `getFirst(keys)` as reads of each of `keys`: the found key gives its credential, the keys
+ * before it give nothing (the store does not hold them), and a key after it, which the store was
+ * not asked about, is read with `get()` when it is read.
+ */
+export function firstHeldReads(store: CredentialStore, keys: readonly string[]): FirstHeldReads {
+  if (!store.getFirst) return { held: Promise.resolve(undefined), read: (key) => store.get(key) };
+  const held = store.getFirst(keys);
+  held.catch(() => {}); // each read carries the error
+  const read = (key: string) =>
+    held.then((found) => {
+      if (key === found?.key) return found.credential;
+      const at = keys.indexOf(key);
+      const asked = at >= 0 && (found === undefined || at < keys.indexOf(found.key));
+      return asked ? undefined : store.get(key);
+    });
+  return { held, read };
+}
 
 /**
  * Stores in order of precedence, as rattler's: get from the first that has the key, set into the
@@ -104,12 +143,15 @@ export class StoreChain implements CredentialStore {
    * The rule of precedence, for every reader: keys in the order given (most specific first), and
    * for each key the stores in chain order; the first store that has a key wins.
    */
-  async first(keys: Iterable<string>, read: ReadKey = readDirectly): Promise<Lookup> {
+  async first(keys: Iterable<string>, read: ReadKey = directReader()): Promise<Lookup> {
     const unchecked: Unchecked[] = [];
-    for (const key of keys) {
+    // A store that reads many keys at once is given them all (wildcard keys included), so the
+    // candidates are made up front; otherwise they stay lazy, made only until one answers.
+    const all: readonly string[] = this.stores.some((s) => s.getFirst) ? [...keys] : [];
+    for (const key of all.length > 0 ? all : keys) {
       for (const store of this.stores) {
         if (unchecked.some((u) => u.store === store)) continue;
-        const pending = read(store, key);
+        const pending = read(store, key, all);
         if (pending === undefined) continue;
         const result = await this.attempt(store, () => pending);
         if (!result.ok) unchecked.push({ store, error: result.error });

@@ -21,7 +21,7 @@ export {
 } from './headers.js';
 export { parseRequestUrl, type RequestUrl } from './request-url.js';
 export { REDACTED, redact, redactSecret } from './redact.js';
-export { type CredentialStore, MemoryStore, keyForWrite, keysForRead } from './store.js';
+export { type CredentialStore, type FirstHeld, MemoryStore, keyForWrite, keysForRead } from './store.js';
 export {
   StoreChain,
   type ChainEvents,
@@ -59,4 +59,4 @@ export { escapeForTerminal } from './terminal.js';
 export { freshCredential, needsRefresh, forgetRefreshed, REFRESH_MARGIN_SECONDS, type FoundCredential, type RefreshOptions } from './oauth-refresh.js';
 export { postForm, checkEndpoint, errorCodeOf, describeFailure, credentialFromTokens, type EndpointOptions, type FormReply } from './oauth-endpoint.js';
 export { expiryOf, jwtExpiry, type Expiry } from './token-expiry.js';
-export { fileKind, readRegularFile } from './regular-file.js';
+export { fileKind, readRegularFileSync } from './regular-file.js';

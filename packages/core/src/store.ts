@@ -27,6 +27,12 @@ export function* keysForRead(key: string): Generator<string, void, undefined> {
   if (canonical !== key) yield canonical;
 }
 
+/** What `getFirst()` found: the key as given, and its credential. */
+export interface FirstHeld {
+  key: string;
+  credential: Credential;
+}
+
 /** Where credentials live. Implement this to swap in storage of your own. */
 export interface CredentialStore {
   /** "keychain", "file", "netrc", or a plugin's own name. */
@@ -42,6 +48,13 @@ export interface CredentialStore {
    */
   readonly lookup?: 'list' | 'probe';
   get(key: string): Promise<Credential | undefined>;
+  /**
+   * Optional, for `probe` stores that can ask about many keys at once (the keychain sends every
+   * search on one connection): the first of `keys`, in their order, that the store holds, with
+   * that key as given. Each key is read as `get()` reads it. Readers then ask once per lookup,
+   * not once per candidate key.
+   */
+  getFirst?(keys: readonly string[]): Promise<FirstHeld | undefined>;
   /** Read-only stores throw ReadOnlyStoreError. */
   set(key: string, credential: Credential): Promise<void>;
   delete(key: string): Promise<boolean>;

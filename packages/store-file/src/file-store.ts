@@ -1,3 +1,4 @@
+import { type BigIntStats, type Stats, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import {
   CorruptStoreError,
@@ -13,12 +14,12 @@ import {
   NoHomeError,
   NotRegularFileError,
   parseCredentialsDocument,
-  readRegularFile,
+  readRegularFileSync,
   serializeCredentialsDocument,
   StoreFailedError,
   validateCredential,
 } from '@auth/core';
-import { close, fchmod, fsync, mkdir, open, realpath, rename, stat, unlink, writeFile } from './fs.js';
+import { close, fchmod, fsync, mkdir, open, realpath, rename, unlink, writeFile } from './fs.js';
 import { acquireLock } from './lock.js';
 import { checkWritable } from './special-files.js';
 import { removeAbandonedTemps, tempPath } from './temp-files.js';
@@ -141,27 +142,28 @@ export class FileStore implements CredentialStore {
 
   async #readNow(): Promise<CredentialsDocument> {
     const path = this.#file();
-    let info: import('node:fs').BigIntStats;
+    let info: BigIntStats | undefined;
     try {
-      info = (await stat(path, { bigint: true })) as import('node:fs').BigIntStats;
+      // Synchronous, as the read itself is (readRegularFileSync says why).
+      info = statSync(path, { bigint: true, throwIfNoEntry: false });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
       throw this.#failed('read', error);
     }
-    if (!info.isFile()) throw new NotRegularFileError(this.name, path, fileKind(info as unknown as import('node:fs').Stats));
+    if (info === undefined) return new Map();
+    if (!info.isFile()) throw new NotRegularFileError(this.name, path, fileKind(info as unknown as Stats));
     const stamp = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
     if (this.#snapshot?.stamp === stamp) return this.#snapshot.doc;
-    const doc = await this.#parseFile(path);
+    const doc = this.#parseFile(path);
     // As git does with "racily clean" files: a file changed within the clock's granularity could
     // change again without its stamp changing, so only an older file's snapshot is reused.
     if (Date.now() - Number(info.mtimeMs) > 2000) this.#snapshot = { stamp, doc };
     return doc;
   }
 
-  async #parseFile(path: string): Promise<CredentialsDocument> {
+  #parseFile(path: string): CredentialsDocument {
     let text: string | undefined;
     try {
-      text = await readRegularFile(this.name, path);
+      text = readRegularFileSync(this.name, path);
     } catch (error) {
       if (error instanceof NotRegularFileError) throw error;
       throw this.#failed('read', error);
@@ -199,7 +201,7 @@ export class FileStore implements CredentialStore {
         ...(this.#machine === undefined ? {} : { machine: this.#machine }),
       });
       try {
-        const doc = await this.#parseFile(target);
+        const doc = this.#parseFile(target);
         if (!change(doc)) return;
         await removeAbandonedTemps(folder, basename(target), this.#staleLockMs);
         const renamed = await writeAtomically(target, serializeCredentialsDocument(doc), lock.owned);

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Credential } from '@auth/core';
@@ -86,6 +86,56 @@ describe.skipIf(!inKeyring)('the keychain store on a real Secret Service', () =>
 
   it('a missing key is undefined', async () => {
     expect(await store.get('never.example.com')).toBeUndefined();
+  });
+});
+
+describe.skipIf(!inKeyring)("a URL's candidate keys on a real Secret Service", () => {
+  const keys = ['prefix.example.com:443/chan/linux-64', 'prefix.example.com:443/chan', 'prefix.example.com:443', 'prefix.example.com/chan/linux-64', 'prefix.example.com/chan', 'prefix.example.com', '*.example.com'];
+
+  /** A proxy in front of the session bus that counts the connections made through it. */
+  async function countingBus(): Promise<{ address: string; connections: () => number; close: () => void }> {
+    const dir = mkdtempSync(join(tmpdir(), 'auth-bus-proxy-'));
+    const path = join(dir, 'bus');
+    const upstreamPath = /path=([^,]+)/.exec(process.env.DBUS_SESSION_BUS_ADDRESS ?? '')?.[1] as string;
+    let connections = 0;
+    const sockets: import('node:net').Socket[] = [];
+    const server = createServer((socket) => {
+      connections++;
+      const upstream = connect(upstreamPath);
+      sockets.push(socket, upstream);
+      for (const end of [socket, upstream]) end.on('error', () => {});
+      socket.pipe(upstream);
+      upstream.pipe(socket);
+    });
+    server.listen(path);
+    await once(server, 'listening');
+    const close = () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { address: `unix:path=${path}`, connections: () => connections, close };
+  }
+
+  it('are all asked on one connection, and the most specific held key wins', async () => {
+    secretToolStore('prefix.example.com', '{"BearerToken":"host"}');
+    secretToolStore('prefix.example.com/chan', '{"CondaToken":"channel"}');
+    const bus = await countingBus();
+    try {
+      const store = new KeychainStore({ service, env: { DBUS_SESSION_BUS_ADDRESS: bus.address }, platform: 'linux' });
+      const held = await store.getFirst(keys);
+      expect(held).toEqual({ key: 'prefix.example.com/chan', credential: { type: 'conda-token', token: 'channel' } });
+      expect(bus.connections()).toBe(1);
+      // Nothing held: still one connection, and the same answer get() gives key by key.
+      expect(await store.getFirst(keys.map((k) => k.replace('prefix', 'absent')))).toBeUndefined();
+      expect(bus.connections()).toBe(2);
+      for (const key of keys) {
+        const one = await store.getFirst([key]);
+        expect(one?.credential, key).toEqual(await store.get(key));
+      }
+    } finally {
+      bus.close();
+    }
   });
 });
 

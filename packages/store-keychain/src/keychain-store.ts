@@ -2,6 +2,7 @@ import {
   type Credential,
   type CredentialStore,
   decodeCredential,
+  type FirstHeld,
   encodeCredential,
   keyForWrite,
   keysForRead,
@@ -11,7 +12,7 @@ import {
 import { CallQueue } from './call-queue.js';
 import { classify, notLoadable, timeoutError, unavailable } from './errors.js';
 import { checkOnBus, checkSecretService } from './secret-service-check.js';
-import { readSecret, readServiceSecrets } from './secret-service-read.js';
+import { readFirstSecret, readServiceSecrets } from './secret-service-read.js';
 import { deleteSecret, writeSecret } from './secret-service-write.js';
 import { checkWindowsSecretSize } from './windows-limit.js';
 import type { BusStep } from './session-bus.js';
@@ -173,20 +174,39 @@ export class KeychainStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    for (const k of keysForRead(key)) {
-      const secret = this.#listed?.has(k) ? this.#listed.get(k) : await this.#read(k);
-      if (secret != null) return decodeCredential(secret);
-    }
-    return undefined;
+    return (await this.getFirst([key]))?.credential;
   }
 
-  /** One key's secret: over D-Bus from JavaScript on Linux, through the native module elsewhere. */
-  async #read(key: string): Promise<string | null | undefined> {
+  /**
+   * The first of `keys` that has an entry, each read in its forms (`keysForRead`): on Linux every
+   * form of every key is searched for on one connection at once (a URL's candidate keys cost one
+   * exchange, not one connection each), elsewhere one native read at a time.
+   */
+  async getFirst(keys: readonly string[]): Promise<FirstHeld | undefined> {
+    const forms = keys.flatMap((key) => [...keysForRead(key)].map((form) => ({ key, form })));
+    // A listing read just now answers for its keys; forms before the first listed one are asked.
+    const listedAt = this.#listed ? forms.findIndex(({ form }) => this.#listed?.has(form)) : -1;
+    const listed = listedAt >= 0 ? forms[listedAt] : undefined;
+    const asked = listedAt >= 0 ? forms.slice(0, listedAt) : forms;
+    const held = (asked.length > 0 ? await this.#readFirst(asked) : undefined) ?? (listed && { key: listed.key, secret: this.#listed?.get(listed.form) });
+    return held?.secret == null ? undefined : { key: held.key, credential: decodeCredential(held.secret) };
+  }
+
+  /** Over D-Bus from JavaScript on Linux, through the native module elsewhere. */
+  async #readFirst(forms: { key: string; form: string }[]): Promise<{ key: string; secret: string } | undefined> {
     if (this.#platform === 'linux') {
-      const read = await this.#overBus((first) => readSecret(this.#env, this.timeoutMs, this.service, key, first));
-      if (read) return read.secret;
+      const names = forms.map(({ form }) => form);
+      const read = await this.#overBus((first) => readFirstSecret(this.#env, this.timeoutMs, this.service, names, first));
+      if (read) {
+        const found = read.held && forms[names.indexOf(read.held.key)];
+        return found && read.held ? { key: found.key, secret: read.held.secret } : undefined;
+      }
     }
-    return this.#call('read', (k, signal) => this.#entry(k, key).getPassword(signal));
+    for (const { key, form } of forms) {
+      const secret = await this.#call('read', (k, signal) => this.#entry(k, form).getPassword(signal));
+      if (secret != null) return { key, secret };
+    }
+    return undefined;
   }
 
   async set(given: string, credential: Credential): Promise<void> {

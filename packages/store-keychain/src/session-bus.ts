@@ -14,7 +14,8 @@ const MAX_SILENT_READ_TIMEOUTS = 10;
 
 /**
  * Connects to the session bus named by `env`, runs `first` (the Secret Service check, when this
- * is the store's first operation) and then `use` on the connection, and closes it. `first` must
+ * is the store's first operation) and then `use` on the connection, and closes it; with
+ * `untilSilent` (a read), `use` starts with `first` and its answer is taken once `first` passed. `first` must
  * be done within `timeoutMs` of the start; `use` too or, with `untilSilent`, until the bus has
  * said nothing for `timeoutMs` (a long read that keeps answering is not cut off; a stopped
  * daemon still is), and within MAX_SILENT_READ_TIMEOUTS × `timeoutMs` in all. Addresses are
@@ -47,10 +48,15 @@ export async function withSessionBus<T>(
   });
   deadline.catch(() => {}); // observed through the race below
   const run = async (connection: BusConnection): Promise<T> => {
-    await options.first?.(connection);
+    const checked = options.first?.(connection);
+    // A read asks nothing that changes the keychain, so its calls go out with the check's, in the
+    // same write; its answer counts only once the check passed. A write waits for the check.
+    const used = options.untilSilent && checked ? use(connection) : undefined;
+    used?.catch(() => {}); // the check's failure is the one that counts
+    await checked;
     extending = options.untilSilent === true;
     timer?.refresh();
-    return use(connection);
+    return used ?? use(connection);
   };
   try {
     let last: Error | undefined;

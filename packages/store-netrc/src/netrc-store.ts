@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { type Credential, type CredentialStore, isAuthError, protect, ReadOnlyStoreError, readRegularFile } from '@auth/core';
+import { type Credential, type CredentialStore, isAuthError, protect, ReadOnlyStoreError, readRegularFileSync } from '@auth/core';
 import { type Netrc, parseNetrc } from './netrc.js';
 
 export interface NetrcStoreOptions {
@@ -61,7 +61,7 @@ export class NetrcStore implements CredentialStore {
     }
     let text: string | undefined;
     try {
-      text = await readRegularFile('netrc', this.path, 'the netrc file');
+      text = readRegularFileSync('netrc', this.path, 'the netrc file');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       this.#warning(isAuthError(error) ? `${error.message}; it is not used` : `cannot read the netrc file ${this.path} (${code}); it is not used`);
