@@ -1,6 +1,6 @@
 // The `auth` executable: as little as possible before the command's own bundle loads, so that
-// the compile cache (compile-cache.ts) covers that bundle too.
+// on Node.js 22+ V8's compile cache (enabled first) covers that bundle too.
 import './title.js';
-import { runCommand } from './compile-cache.js';
+import './compile-cache.js';
 
-runCommand(__dirname, module);
+require('./command.cjs');

@@ -1,5 +1,5 @@
 import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /**
  * Where V8's compiled code for the command is kept between runs: $XDG_CACHE_HOME/auth/compile-cache
@@ -23,10 +23,12 @@ export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
     xdg && isAbsolute(xdg) ? [xdg, ['auth', 'compile-cache']] : env.HOME && isAbsolute(env.HOME) ? [env.HOME, ['.cache', 'auth', 'compile-cache']] : [];
   if (base === undefined || below === undefined) return undefined;
   try {
-    // A link another user made would let them choose which of our folders takes the cache.
-    const given = lstatSync(base);
-    if (given.isSymbolicLink() && given.uid !== uid && given.uid !== 0) return undefined;
-    let dir = realpathSync(base);
+    // A link another user made, anywhere on the path as given, would let them choose which of
+    // our folders takes the cache. Checked on the path as written, without a trailing `/` or `.`
+    // (which would make lstat follow the link), and that same path is then resolved.
+    const path = resolve(base);
+    if (!linksTrusted(path, uid)) return undefined;
+    let dir = realpathSync(path);
     if (!ownFolder(dir, uid)) return undefined;
     for (let above = dirname(dir); ; above = dirname(above)) {
       if (!safeAbove(above, uid)) return undefined;
@@ -45,6 +47,15 @@ export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   } catch {
     // A home that cannot be read or written: run without the cache.
     return undefined;
+  }
+}
+
+/** No component of `path` is a link of another user's (root's are trusted, as the system's own). */
+function linksTrusted(path: string, uid: number): boolean {
+  for (let at = path; ; at = dirname(at)) {
+    const info = lstatSync(at);
+    if (info.isSymbolicLink() && info.uid !== uid && info.uid !== 0) return false;
+    if (dirname(at) === at) return true;
   }
 }
 

@@ -95,6 +95,27 @@ describe('a store that reads many keys at once (getFirst)', () => {
     expect(batch.batches.at(-1)).toEqual(KEYS);
   });
 
+  it("a plugin's synchronous answers, a throw and an answer without a credential are taken as a store's", async () => {
+    const memory = new MemoryStore([['h.example.com', bearer('host')]]);
+    const plugin = {
+      name: 'plugin',
+      lookup: 'probe' as const,
+      get: (key: string) => (key === 'h.example.com' ? bearer('host') : undefined),
+      getFirst: (keys: readonly string[]) => (keys.includes('h.example.com') ? { key: 'h.example.com', credential: bearer('host') } : undefined),
+      set: memory.set.bind(memory),
+      delete: memory.delete.bind(memory),
+      list: memory.list.bind(memory),
+    } as unknown as CredentialStore;
+    for (const lookup of [new StoreChain([plugin]).first(KEYS), new ChainReader(new StoreChain([plugin])).lookup(KEYS)]) {
+      expect((await lookup).found).toMatchObject({ key: 'h.example.com', credential: bearer('host') });
+    }
+    const down = new StoreUnavailableError('plugin', 'timeout', 'no answer');
+    const throwing = { ...plugin, name: 'plugin', getFirst: () => { throw down; } } as unknown as CredentialStore;
+    expect((await new ChainReader(new StoreChain([throwing])).lookup(KEYS)).unchecked).toEqual([{ store: throwing, error: down }]);
+    const empty = { ...plugin, name: 'plugin', getFirst: async () => ({ key: 'h.example.com', credential: null }) } as unknown as CredentialStore;
+    expect((await new StoreChain([empty]).first(KEYS)).found).toBeUndefined();
+  });
+
   it('answers every lookup as the same entries read key by key do (property)', async () => {
     const entry = fc.tuple(fc.constantFrom(...KEYS), fc.string({ minLength: 1, maxLength: 4 }));
     const storeSpec = fc.record({ entries: fc.array(entry, { maxLength: 4 }), batch: fc.boolean(), down: fc.boolean() });

@@ -90,17 +90,28 @@ export interface FirstHeldReads {
  * not asked about, is read with `get()` when it is read.
  */
 export function firstHeldReads(store: CredentialStore, keys: readonly string[]): FirstHeldReads {
-  if (!store.getFirst) return { held: Promise.resolve(undefined), read: (key) => store.get(key) };
-  const held = store.getFirst(keys);
+  if (!store.getFirst) return { held: Promise.resolve(undefined), read: (key) => answerOf(() => store.get(key)) };
+  const held = answerOf(() => store.getFirst?.(keys));
   held.catch(() => {}); // each read carries the error
   const read = (key: string) =>
-    held.then((found) => {
+    held.then((given) => {
+      // A plugin's answer without a credential is no answer.
+      const found = given?.credential ? given : undefined;
       if (key === found?.key) return found.credential;
       const at = keys.indexOf(key);
-      const asked = at >= 0 && (found === undefined || at < keys.indexOf(found.key));
-      return asked ? undefined : store.get(key);
+      const before = at >= 0 && (found === undefined || at < keys.indexOf(found.key));
+      return before ? undefined : store.get(key);
     });
   return { held, read };
+}
+
+/** A store's answer as a promise, whether the store returned one, a value, or threw (a plugin's may). */
+export function answerOf<T>(call: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**

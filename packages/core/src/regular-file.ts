@@ -6,6 +6,8 @@ import { NotRegularFileError } from './errors.js';
  * as /dev/zero would never end, and replacing /dev/null (as root) or a folder would do harm.
  */
 
+const MAX_STORE_FILE_BYTES = 64 * 2 ** 20;
+
 /** What a path that is not a regular file is, for messages. */
 export function fileKind(info: Stats): string {
   if (info.isDirectory()) return 'a folder';
@@ -37,6 +39,9 @@ export function readRegularFileSync(store: string, path: string, what?: string):
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) throw new NotRegularFileError(store, path, fileKind(info), what);
+    // Ten thousand credentials take half a megabyte: a file this large is not one, and reading
+    // it would hold a command for seconds (EFBIG, as the system says of a file too large).
+    if (info.size > MAX_STORE_FILE_BYTES) throw Object.assign(new Error(`${path} is ${Math.round(info.size / 2 ** 20)} MB`), { code: 'EFBIG' });
     return readFileSync(fd, 'utf8');
   } finally {
     try {

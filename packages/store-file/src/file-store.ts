@@ -1,4 +1,4 @@
-import { type BigIntStats, type Stats, statSync } from 'node:fs';
+import { type BigIntStats, lstatSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import {
   CorruptStoreError,
@@ -149,7 +149,11 @@ export class FileStore implements CredentialStore {
     } catch (error) {
       throw this.#failed('read', error);
     }
-    if (info === undefined) return new Map();
+    if (info === undefined) {
+      // Missing, or a link to nothing: the second is said, as a write into it would be refused.
+      if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) throw new NotRegularFileError(this.name, path, 'a dangling symlink');
+      return new Map();
+    }
     if (!info.isFile()) throw new NotRegularFileError(this.name, path, fileKind(info as unknown as Stats));
     const stamp = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
     if (this.#snapshot?.stamp === stamp) return this.#snapshot.doc;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NotRegularFileError, StoreFailedError } from '@auth/core';
@@ -41,6 +41,32 @@ describe('only regular files are written', () => {
     expect(error.message).toContain('a dangling symlink');
     expect(readlinkSync(path)).toBe(join(dir, 'nowhere', 'real.json'));
     expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+  });
+
+  it('a file of gigabytes (a sparse file) is refused at once, named, never read', async () => {
+    const path = join(tmp(), 'credentials.json');
+    writeFileSync(path, '{}');
+    truncateSync(path, 2 ** 31);
+    const error = await new FileStore({ path }).list().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error).toBeInstanceOf(StoreFailedError);
+    expect(error?.message).toBe(`cannot read ${path}: EFBIG`);
+  });
+
+  it('a dangling symlink is named on reads too, not read as an empty store', async () => {
+    const dir = tmp();
+    const path = join(dir, 'credentials.json');
+    symlinkSync(join(dir, 'nowhere.json'), path);
+    const store = new FileStore({ path });
+    for (const read of [store.get('h.example'), store.list()]) {
+      const error = await refusal(read);
+      expect(error.message).toContain(path);
+      expect(error.message).toContain('a dangling symlink');
+    }
+    // A file that is simply not there is an empty store.
+    expect(await new FileStore({ path: join(dir, 'absent.json') }).list()).toEqual([]);
   });
 
   it('a FIFO is refused for reads and writes, without hanging', async () => {

@@ -346,3 +346,61 @@ describe.skipIf(!canRunKeyring)('a keychain that answers one connection and then
     }
   }, 60_000);
 });
+
+describe.skipIf(!canRunKeyring)('a keychain that passes the check, then trickles its answers', () => {
+  // A real Secret Service behind a proxy: the authentication, Hello and the check's two replies go
+  // through at once, every later byte one at a time, 500 ms apart. A lookup's answer is a few
+  // replies, so it is bounded by the timeout itself, not by how long the bus keeps sending.
+  it('token ends within twice the timeout and uses the file', async () => {
+    const session = await startKeyringSession('unlocked');
+    const home = homeWithFileCredential();
+    const path = join(home, 'trickle');
+    const sockets: Socket[] = [];
+    const server = createServer((client) => {
+      const bus = connect(session.address.replace(/^unix:path=/, '').split(',')[0] as string);
+      sockets.push(client, bus);
+      for (const end of [client, bus]) end.on('error', () => {});
+      client.pipe(bus);
+      let pending = Buffer.alloc(0);
+      let replies = 0;
+      const held: Buffer[] = [];
+      const drip = setInterval(() => {
+        const next = Buffer.concat(held.splice(0));
+        if (next.length > 0 && !client.destroyed) client.write(next.subarray(0, 1));
+        if (next.length > 1) held.push(next.subarray(1));
+      }, 500);
+      client.on('close', () => clearInterval(drip));
+      bus.on('data', (chunk: Buffer) => {
+        if (replies >= 3) return void held.push(chunk);
+        pending = Buffer.concat([pending, chunk]);
+        // The authentication's text lines, then whole messages until Hello and the check are answered.
+        for (let line = pending.indexOf('\r\n'); pending[0] !== 0x6c && line >= 0; line = pending.indexOf('\r\n')) {
+          client.write(pending.subarray(0, line + 2));
+          pending = pending.subarray(line + 2);
+        }
+        while (replies < 3 && pending.length >= 16 && pending[0] === 0x6c) {
+          const fields = pending.readUInt32LE(12);
+          const length = Math.ceil((16 + fields) / 8) * 8 + pending.readUInt32LE(4);
+          if (pending.length < length) return;
+          if (pending[1] === 2) replies++;
+          client.write(pending.subarray(0, length));
+          pending = pending.subarray(length);
+        }
+        if (replies >= 3 && pending.length > 0) held.push(pending.subarray(0));
+      });
+    });
+    server.listen(path);
+    await once(server, 'listening');
+    try {
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+      const out = await runAuth(COMMANDS.token as string[], env);
+      expectFellBackInTime('token', out, home);
+      expect(out.stderr).toContain(`took over ${TIMEOUT_MS} ms`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      server.close();
+      rmSync(home, { recursive: true, force: true });
+      await session.stop();
+    }
+  }, 60_000);
+});

@@ -16,14 +16,15 @@ import { type BusStep, UNASKABLE, withSessionBus } from './session-bus.js';
  * undefined when the bus cannot be asked from JavaScript (it refused our authentication).
  */
 export async function readServiceSecrets(env: NodeJS.ProcessEnv, timeoutMs: number, service: string, first?: BusStep): Promise<Map<string, string> | undefined> {
-  const read = await withSessionBus(env, timeoutMs, `listing service "${service}" over D-Bus`, (bus) => readItems(bus, service), { untilSilent: true, first });
+  const read = await withSessionBus(env, timeoutMs, `listing service "${service}" over D-Bus`, (bus) => readItems(bus, service), { untilSilent: true, alongsideFirst: true, first });
   return read === UNASKABLE ? undefined : read;
 }
 
 /**
  * The first of `keys`, in order, that has a secret: `{ held: { key, secret } }`, or
  * `{ held: undefined }` when none has. Every key's search goes out in one write on one
- * connection, so probing a URL's candidate keys costs two round trips, not two per key.
+ * connection, so probing a URL's candidate keys costs two round trips, not two per key. A few
+ * answers at most: bounded by the timeout itself, not by silence as a listing is.
  */
 export async function readFirstSecret(
   env: NodeJS.ProcessEnv,
@@ -33,7 +34,7 @@ export async function readFirstSecret(
   first?: BusStep,
 ): Promise<{ held: { key: string; secret: string } | undefined } | undefined> {
   const operation = keys.length === 1 ? `reading ${JSON.stringify(keys[0])} over D-Bus` : `reading ${keys.length} keys over D-Bus`;
-  const read = await withSessionBus(env, timeoutMs, operation, (bus) => readFirstItem(bus, service, keys), { untilSilent: true, first });
+  const read = await withSessionBus(env, timeoutMs, operation, (bus) => readFirstItem(bus, service, keys), { alongsideFirst: true, first });
   return read === UNASKABLE ? undefined : { held: read };
 }
 

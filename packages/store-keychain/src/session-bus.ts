@@ -1,5 +1,6 @@
 import { busAddresses } from './bus-address.js';
 import { BusConnection, BusConnectionError } from './dbus-connection.js';
+import type { StoreUnavailableError } from '@auth/core';
 import { timeoutError, unavailable } from './errors.js';
 
 /** Something asked on a connection before an operation's own calls (the Secret Service check). */
@@ -15,7 +16,7 @@ const MAX_SILENT_READ_TIMEOUTS = 10;
 /**
  * Connects to the session bus named by `env`, runs `first` (the Secret Service check, when this
  * is the store's first operation) and then `use` on the connection, and closes it; with
- * `untilSilent` (a read), `use` starts with `first` and its answer is taken once `first` passed. `first` must
+ * `alongsideFirst` (a read), `use` starts with `first` and its answer is taken once `first` passed. `first` must
  * be done within `timeoutMs` of the start; `use` too or, with `untilSilent`, until the bus has
  * said nothing for `timeoutMs` (a long read that keeps answering is not cut off; a stopped
  * daemon still is), and within MAX_SILENT_READ_TIMEOUTS × `timeoutMs` in all. Addresses are
@@ -27,7 +28,7 @@ export async function withSessionBus<T>(
   timeoutMs: number,
   operation: string,
   use: (bus: BusConnection) => Promise<T>,
-  options: { untilSilent?: boolean; first?: BusStep | undefined } = {},
+  options: { untilSilent?: boolean; alongsideFirst?: boolean; first?: BusStep | undefined } = {},
 ): Promise<T | typeof UNASKABLE> {
   const addresses = busAddresses(env);
   if ('problem' in addresses) throw unavailable('no-keychain', addresses.problem);
@@ -37,21 +38,27 @@ export async function withSessionBus<T>(
   let extending = false;
   let timer: NodeJS.Timeout | undefined;
   let cap: NodeJS.Timeout | undefined;
+  let timeout: StoreUnavailableError | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    const stop = () => {
+    const stop = (error: StoreUnavailableError) => {
       timedOut = true;
-      reject(timeoutError(operation, timeoutMs));
+      timeout = error;
+      reject(error);
       bus?.close();
     };
-    timer = setTimeout(stop, timeoutMs);
-    if (options.untilSilent) cap = setTimeout(stop, Math.min(timeoutMs * MAX_SILENT_READ_TIMEOUTS, 2 ** 31 - 1));
+    timer = setTimeout(() => stop(timeoutError(operation, timeoutMs)), timeoutMs);
+    if (options.untilSilent) {
+      const capMs = Math.min(timeoutMs * MAX_SILENT_READ_TIMEOUTS, 2 ** 31 - 1);
+      // Said as what happened: the bus kept sending, but the answer never ended.
+      cap = setTimeout(() => stop(unavailable('timeout', `${operation} was still not answered after ${capMs} ms of trickling replies`)), capMs);
+    }
   });
   deadline.catch(() => {}); // observed through the race below
   const run = async (connection: BusConnection): Promise<T> => {
     const checked = options.first?.(connection);
     // A read asks nothing that changes the keychain, so its calls go out with the check's, in the
     // same write; its answer counts only once the check passed. A write waits for the check.
-    const used = options.untilSilent && checked ? use(connection) : undefined;
+    const used = options.alongsideFirst && checked ? use(connection) : undefined;
     used?.catch(() => {}); // the check's failure is the one that counts
     await checked;
     extending = options.untilSilent === true;
@@ -73,7 +80,7 @@ export async function withSessionBus<T>(
         bus.close();
       }
     }
-    if (timedOut) throw timeoutError(operation, timeoutMs);
+    if (timedOut) throw timeout ?? timeoutError(operation, timeoutMs);
     throw unavailable('no-keychain', last?.message);
   } finally {
     clearTimeout(timer);

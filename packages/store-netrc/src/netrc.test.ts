@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CorruptStoreError, ReadOnlyStoreError } from '@auth/core';
@@ -124,6 +124,15 @@ describe('the netrc store', () => {
       expect(await new NetrcStore({ env: { HOME: dir, NETRC: path }, onWarning }).list()).toEqual([]);
       expect(warnings).toEqual([`the netrc file ${path} is ${what}, not a regular file; point the store at a regular file (or a symlink to one); it is not used`]);
     }
+  });
+
+  it('a netrc of gigabytes (a sparse file) is a warning and counts as empty, never read', async () => {
+    const path = join(tmp(), 'netrc');
+    writeFileSync(path, 'machine a.example.com login u password p\n');
+    truncateSync(path, 2 ** 31);
+    const { warnings, onWarning } = collect();
+    expect(await new NetrcStore({ env: { HOME: tmp(), NETRC: path }, onWarning }).list()).toEqual([]);
+    expect(warnings).toEqual([`cannot read the netrc file ${path} (EFBIG); it is not used`]);
   });
 
   it.each([
