@@ -1,4 +1,4 @@
-import { answerOf, firstHeldReads, type Lookup, type ReadKey, type StoreChain } from './chain.js';
+import { answerOf, firstHeldReads, readsManyAtOnce, type Lookup, type ReadKey, type StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import type { StoreUnavailableError } from './errors.js';
 import type { CredentialStore } from './store.js';
@@ -109,7 +109,7 @@ export class ChainReader {
    */
   #askedWith(view: StoreView, key: string, keys: readonly string[]): (key: string) => Promise<Credential | undefined> {
     const { store } = view;
-    if (view.keys || !store.getFirst || !keys.includes(key)) return (k) => answerOf(() => store.get(k));
+    if (view.keys || !readsManyAtOnce(store) || !keys.includes(key)) return (k) => answerOf(() => store.get(k));
     const asked = view.asked.get(key);
     if (asked) return asked;
     const unread = keys.filter((k) => !view.reads.has(k) && !view.asked.has(k));

@@ -63,11 +63,18 @@ export type ReadKey = (store: CredentialStore, key: string, keys: readonly strin
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: StoreUnavailableError };
 
+type ReadsManyAtOnce = CredentialStore & Required<Pick<CredentialStore, 'getFirst'>>;
+
+/** A store that answers for many keys at once (`getFirst`): readers ask it once per lookup. */
+export function readsManyAtOnce(store: CredentialStore): store is ReadsManyAtOnce {
+  return typeof store.getFirst === 'function';
+}
+
 /** Reads without a cache; a store with `getFirst` is asked once per lookup (`firstHeldReads`). */
 function directReader(): ReadKey {
   const batches = new Map<CredentialStore, FirstHeldReads>();
   return (store, key, keys) => {
-    if (!store.getFirst) return store.get(key);
+    if (!readsManyAtOnce(store)) return store.get(key);
     let batch = batches.get(store);
     if (!batch) {
       batch = firstHeldReads(store, keys);
@@ -89,9 +96,8 @@ export interface FirstHeldReads {
  * before it give nothing (the store does not hold them), and a key after it, which the store was
  * not asked about, is read with `get()` when it is read.
  */
-export function firstHeldReads(store: CredentialStore, keys: readonly string[]): FirstHeldReads {
-  if (!store.getFirst) return { held: Promise.resolve(undefined), read: (key) => answerOf(() => store.get(key)) };
-  const held = answerOf(() => store.getFirst?.(keys));
+export function firstHeldReads(store: ReadsManyAtOnce, keys: readonly string[]): FirstHeldReads {
+  const held = answerOf(() => store.getFirst(keys));
   held.catch(() => {}); // each read carries the error
   const read = (key: string) =>
     held.then((given) => {
@@ -158,7 +164,7 @@ export class StoreChain implements CredentialStore {
     const unchecked: Unchecked[] = [];
     // A store that reads many keys at once is given them all (wildcard keys included), so the
     // candidates are made up front; otherwise they stay lazy, made only until one answers.
-    const all: readonly string[] = this.stores.some((s) => s.getFirst) ? [...keys] : [];
+    const all: readonly string[] = this.stores.some(readsManyAtOnce) ? [...keys] : [];
     for (const key of all.length > 0 ? all : keys) {
       for (const store of this.stores) {
         if (unchecked.some((u) => u.store === store)) continue;

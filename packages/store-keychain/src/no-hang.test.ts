@@ -65,6 +65,40 @@ function runAuth(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
   });
 }
 
+/**
+ * A unix socket in `home` in front of the keyring session's bus: `relay` wires each client (the
+ * nth, from 0) to the bus, through `toBus()`. Every socket is closed with the proxy.
+ */
+async function busProxy(
+  session: { address: string },
+  home: string,
+  relay: (client: Socket, nth: number, toBus: () => Socket) => void,
+): Promise<{ address: string; close: () => void }> {
+  const path = join(home, 'bus-proxy');
+  const sockets: Socket[] = [];
+  const toBus = () => {
+    const bus = connect(session.address.replace(/^unix:path=/, '').split(',')[0] as string);
+    bus.on('error', () => {});
+    sockets.push(bus);
+    return bus;
+  };
+  let clients = 0;
+  const server = createServer((client) => {
+    sockets.push(client);
+    client.on('error', () => {});
+    relay(client, clients++, toBus);
+  });
+  server.listen(path);
+  await once(server, 'listening');
+  return {
+    address: `unix:path=${path}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 describe('a bus that accepts and then goes silent', () => {
   const servers: Server[] = [];
   const sockets: Socket[] = [];
@@ -316,31 +350,24 @@ describe.skipIf(!canRunKeyring)('a keychain that answers one connection and then
   it('logout ends within twice the timeout and removes the file entry', async () => {
     const session = await startKeyringSession('unlocked');
     const home = homeWithFileCredential();
-    const path = join(home, 'proxy');
-    const sockets: Socket[] = [];
     let connections = 0;
-    const server = createServer((socket) => {
-      sockets.push(socket);
-      socket.on('error', () => {});
-      if (connections++ > 0) return; // silent from the second connection on
-      const upstream = connect(session.address.replace(/^unix:path=/, '').split(',')[0] as string);
-      upstream.on('error', () => socket.destroy());
-      sockets.push(upstream);
-      socket.pipe(upstream);
-      upstream.pipe(socket);
+    const proxy = await busProxy(session, home, (client, nth, toBus) => {
+      connections = nth + 1;
+      if (nth > 0) return; // silent from the second connection on
+      const bus = toBus();
+      bus.on('error', () => client.destroy());
+      client.pipe(bus);
+      bus.pipe(client);
     });
-    server.listen(path);
-    await once(server, 'listening');
     try {
-      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: proxy.address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
       const out = await runAuth(['logout', 'file.example.com'], env);
       expect(connections, out.stderr).toBeGreaterThan(1);
       expect(out.ms, `logout took ${out.ms} ms\n${out.stderr}`).toBeLessThan(2 * TIMEOUT_MS);
       expect(out.stderr).toContain('did not answer in time');
       expect(readFileSync(join(home, '.rattler', 'credentials.json'), 'utf8')).not.toContain('file.example.com');
     } finally {
-      for (const s of sockets) s.destroy();
-      server.close();
+      proxy.close();
       rmSync(home, { recursive: true, force: true });
       await session.stop();
     }
@@ -354,12 +381,8 @@ describe.skipIf(!canRunKeyring)('a keychain that passes the check, then trickles
   it('token ends within twice the timeout and uses the file', async () => {
     const session = await startKeyringSession('unlocked');
     const home = homeWithFileCredential();
-    const path = join(home, 'trickle');
-    const sockets: Socket[] = [];
-    const server = createServer((client) => {
-      const bus = connect(session.address.replace(/^unix:path=/, '').split(',')[0] as string);
-      sockets.push(client, bus);
-      for (const end of [client, bus]) end.on('error', () => {});
+    const proxy = await busProxy(session, home, (client, _, toBus) => {
+      const bus = toBus();
       client.pipe(bus);
       let pending = Buffer.alloc(0);
       let replies = 0;
@@ -389,16 +412,13 @@ describe.skipIf(!canRunKeyring)('a keychain that passes the check, then trickles
         if (replies >= 3 && pending.length > 0) held.push(pending.subarray(0));
       });
     });
-    server.listen(path);
-    await once(server, 'listening');
     try {
-      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: `unix:path=${path}`, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: proxy.address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
       const out = await runAuth(COMMANDS.token as string[], env);
       expectFellBackInTime('token', out, home);
       expect(out.stderr).toContain(`took over ${TIMEOUT_MS} ms`);
     } finally {
-      for (const s of sockets) s.destroy();
-      server.close();
+      proxy.close();
       rmSync(home, { recursive: true, force: true });
       await session.stop();
     }
