@@ -114,15 +114,18 @@ export interface Rows {
  * tab-separated rows without empty cells at the end, for scripts.
  */
 export function printRows(io: Io, rows: Rows): void {
-  const cells = rows.cells.map((row) => row.slice(0, rows.header.length));
+  const width = rows.header.length;
   if (rows.json) data(io, JSON.stringify(rows.records, null, 2));
   else if (rows.records.length === 0) say(io, rows.empty);
-  else if (io.stdout.isTTY) data(io, table([rows.header, ...cells]));
-  else data(io, cells.map((row) => withoutEmptyEnd(row).join('\t')).join('\n'));
+  else if (io.stdout.isTTY) data(io, table([rows.header, ...rows.cells.map((row) => row.slice(0, width))]));
+  else data(io, rows.cells.map((row) => tabSeparated(row, width)).join('\n'));
 }
 
-function withoutEmptyEnd(row: string[]): string[] {
-  let end = row.length;
+/** The first `width` cells joined by tabs, without empty cells at the end. */
+function tabSeparated(row: string[], width: number): string {
+  let end = Math.min(row.length, width);
   while (end > 0 && row[end - 1] === '') end--;
-  return row.slice(0, end);
+  let line = row[0] ?? '';
+  for (let i = 1; i < end; i++) line += `\t${row[i]}`;
+  return end === 0 ? '' : line;
 }

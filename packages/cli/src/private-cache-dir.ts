@@ -28,7 +28,7 @@ export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
     // (which would make lstat follow the link), and that same path is then resolved.
     const path = resolve(base);
     if (!linksTrusted(path, uid)) return undefined;
-    let dir = realpathSync(path);
+    let dir = realpathSync.native(path);
     if (!ownFolder(dir, uid)) return undefined;
     for (let above = dirname(dir); ; above = dirname(above)) {
       if (!safeAbove(above, uid)) return undefined;
@@ -36,10 +36,13 @@ export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
     }
     for (const name of below) {
       dir = join(dir, name);
-      try {
-        mkdirSync(dir, { mode: 0o700 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // Made only when missing: a mkdir that fails with EEXIST on every run costs about 0.2 ms.
+      if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) {
+        try {
+          mkdirSync(dir, { mode: 0o700 });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
       }
       if (!ownFolder(dir, uid)) return undefined;
     }

@@ -249,7 +249,8 @@ export class StoreChain implements CredentialStore {
         continue;
       }
       for (const key of [...result.value].sort()) listing.entries.push({ key, store, shadowed: seen.has(key) });
-      for (const key of result.value) seen.add(key);
+      // Only a later store's keys can be shadowed (and a listing may be long).
+      if (store !== this.stores.at(-1)) for (const key of result.value) seen.add(key);
     }
     return listing;
   }

@@ -90,11 +90,19 @@ export function redactCredential(credential: Credential): Record<string, unknown
  */
 export function protect<C extends Credential>(credential: C): C {
   if (Object.hasOwn(credential, INSPECT)) return credential;
-  const redacted = () => redactCredential(credential);
-  Object.defineProperty(credential, INSPECT, { value: redacted, enumerable: false });
-  Object.defineProperty(credential, 'toJSON', { value: redacted, enumerable: false });
+  Object.defineProperty(credential, INSPECT, REDACTED_HOOK);
+  Object.defineProperty(credential, 'toJSON', REDACTED_HOOK);
   return credential;
 }
+
+// One hook for every credential (both callers pass the object as `this`), not a closure each:
+// `auth list` decodes every entry.
+const REDACTED_HOOK: PropertyDescriptor = {
+  value(this: Credential) {
+    return redactCredential(this);
+  },
+  enumerable: false,
+};
 
 /**
  * The largest secret accepted, in UTF-8 bytes. A header line must fit the 8 KiB buffers of

@@ -21,7 +21,7 @@ export {
 } from './headers.js';
 export { parseRequestUrl, type RequestUrl } from './request-url.js';
 export { REDACTED, redact, redactSecret } from './redact.js';
-export { type CredentialStore, type FirstHeld, MemoryStore, keyForWrite, keysForRead } from './store.js';
+export { type CredentialStore, type FirstHeld, MemoryStore, keyForWrite, keysForRead, readFirstForm } from './store.js';
 export {
   StoreChain,
   type ChainEvents,

@@ -23,4 +23,9 @@ describe('cutting members out of a JSON object', () => {
       ['f', '-1.5e3'],
     ]);
   });
+
+  it('a key is its decoded text, escaped or not', () => {
+    const text = '{"\\u0068ost.example.com":1,"h\\\\x":2,"plain.example.com":3}';
+    expect([...scanObjectMembers(text).keys()]).toEqual(['host.example.com', 'h\\x', 'plain.example.com']);
+  });
 });

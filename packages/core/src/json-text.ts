@@ -224,6 +224,15 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
+/** The value of the string literal `text[start, end)` (quotes included) of valid JSON. */
+function stringValue(text: string, start: number, end: number): string {
+  // Only a literal with an escape needs decoding; the others are their text between the quotes.
+  for (let i = start + 1; i < end - 1; i++) {
+    if (text.charCodeAt(i) === 92) return JSON.parse(text.slice(start, end)) as string;
+  }
+  return text.slice(start + 1, end - 1);
+}
+
 function sliceMembers(text: string): Map<string, string> {
   const members = new Map<string, string>();
   let i = skipSpace(text, 0) + 1; // past "{"
@@ -231,7 +240,7 @@ function sliceMembers(text: string): Map<string, string> {
     i = skipSpace(text, i);
     if (text.charCodeAt(i) === 125) return members; // "}"
     const keyEnd = stringEnd(text, i);
-    const key = JSON.parse(text.slice(i, keyEnd)) as string;
+    const key = stringValue(text, i, keyEnd);
     i = skipSpace(text, keyEnd) + 1; // past ":"
     const valueStart = skipSpace(text, i);
     i = valueEnd(text, valueStart);

@@ -77,9 +77,9 @@ export function keyWarning(key: string): string | undefined {
     return `${shown(key)} holds what looks like a secret (a user name and password, or a conda token /t/<token>/): no request uses it; remove it with auth logout`;
   }
   if (key.startsWith('s3://')) return undefined;
-  const host = asciiHost(hostPart(key));
   if (key.startsWith('*.')) {
     if (key !== `*.${hostPart(key)}`) return `${shown(key)} is a wildcard with a port or path: no tool uses it; remove it with auth logout`;
+    const host = asciiHost(hostPart(key));
     if (!host.includes('.')) {
       return `${shown(key)} covers a whole top-level domain: auth never uses it (pixi and rattler do); remove it with auth logout`;
     }

@@ -30,28 +30,34 @@ export function redact(value: string | URL, secrets: Iterable<string | null | un
   for (const secret of secrets) {
     if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
   }
+  // Without an `@` there is no userinfo to hide (the usual key or URL: `auth list` redacts every
+  // key it shows, so this skips a replace with a callback per word).
+  const hidden = out.includes('@') ? hideUserinfo(out) : out;
+  return hidden.replace(CONDA_TOKEN, `$1${REDACTED}`);
+}
+
+/** Text holding an `@`, with the userinfo of each run hidden. */
+function hideUserinfo(out: string): string {
   // After an authority cut by a blank (`https://alice:pa ss@h`), the next run with an `@` is the
   // rest of that userinfo: it is hidden from its start, whatever it looks like.
   let cut = false;
-  const hidden = out.replace(/\S+/g, (run) => {
+  return out.replace(/\S+/g, (run) => {
     if (run.includes('@')) {
       const shown = redactUserinfo(run, cut);
       cut = false;
       return shown;
     }
-    const shown = cutAuthority(run, out);
+    const shown = cutAuthority(run);
     if (shown !== run) cut = true;
     return shown;
   });
-  return hidden.replace(CONDA_TOKEN, `$1${REDACTED}`);
 }
 
 /**
  * A `scheme://authority` run without `@` in text that holds an `@` somewhere: an authority
  * with a `:` that is no port (`alice:pa`) is the start of userinfo cut by a blank, so it is hidden.
  */
-function cutAuthority(run: string, text: string): string {
-  if (!text.includes('@')) return run;
+function cutAuthority(run: string): string {
   const m = SCHEME_RUN.exec(run);
   const authority = m?.[2];
   if (!m || !authority?.includes(':') || /^(?:\[[^\]]*\]|[^:]*)(?::\d*)?$/.test(authority)) return run;

@@ -18,13 +18,30 @@ export function keyForWrite(key: string): string {
  */
 export function* keysForRead(key: string): Generator<string, void, undefined> {
   yield key;
+  const other = otherForm(key);
+  if (other !== undefined) yield other;
+}
+
+/**
+ * `read` of the first of `keysForRead(key)` that holds something, without a generator: a
+ * listing reads every entry, and a generator per read allocated more than the read itself.
+ */
+export function readFirstForm<T>(key: string, read: (form: string) => T | undefined): T | undefined {
+  const found = read(key);
+  if (found !== undefined) return found;
+  const other = otherForm(key);
+  return other === undefined ? undefined : read(other);
+}
+
+/** The canonical form of `key` when it differs from the key as given, else undefined. */
+function otherForm(key: string): string | undefined {
   let canonical: string;
   try {
     canonical = canonicalKey(key);
   } catch {
-    return;
+    return undefined;
   }
-  if (canonical !== key) yield canonical;
+  return canonical === key ? undefined : canonical;
 }
 
 /** What `getFirst()` found: the key as given, and its credential. */
@@ -73,11 +90,8 @@ export class MemoryStore implements CredentialStore {
   }
 
   async get(key: string): Promise<Credential | undefined> {
-    for (const k of keysForRead(key)) {
-      const found = this.#entries.get(k);
-      if (found) return protect({ ...found });
-    }
-    return undefined;
+    const found = readFirstForm(key, (k) => this.#entries.get(k));
+    return found && protect({ ...found });
   }
 
   async set(key: string, credential: Credential): Promise<void> {

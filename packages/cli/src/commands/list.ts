@@ -15,23 +15,19 @@ export interface ListedEntry {
 export async function list(ctx: Context): Promise<number> {
   const chain = await ctx.stores();
   const { entries, unchecked } = await chain.entries();
-  const rows: ListedEntry[] = await Promise.all(
-    entries.map(async ({ key, store, shadowed }) => {
-      // The type lives inside the secret: read it, keep only the type and a basic username.
-      const credential = await store.get(key);
-      const username = credential && usernameOf(credential);
-      const warning = keyWarning(key);
-      return {
-        // A key another tool wrote may hold a secret (`…/t/<token>/…`, user:password@): never shown.
-        key: redact(key),
-        type: credential?.type ?? 'unknown',
-        store: store.name,
-        shadowed,
-        ...(username !== undefined ? { username } : {}),
-        ...(warning !== undefined ? { warning } : {}),
-      };
-    }),
-  );
+  // The type lives inside the secret: read it, keep only the type and a basic username. The rows
+  // are built after all reads, not in an async step per entry, which allocated several times more.
+  const credentials = await Promise.all(entries.map(({ key, store }) => store.get(key)));
+  const rows = entries.map(({ key, store, shadowed }, i): ListedEntry => {
+    const credential = credentials[i];
+    // A key another tool wrote may hold a secret (`…/t/<token>/…`, user:password@): never shown.
+    const row: ListedEntry = { key: redact(key), type: credential?.type ?? 'unknown', store: store.name, shadowed };
+    const username = credential && usernameOf(credential);
+    if (username !== undefined) row.username = username;
+    const warning = keyWarning(key);
+    if (warning !== undefined) row.warning = warning;
+    return row;
+  });
   // Listing needs every store: one that could not be checked is named, never left out silently.
   ctx.reportUnavailable();
   // The NOTE column only when there is a note: the usual listing keeps its four columns.
