@@ -50,11 +50,12 @@ export function textOrigin(text: string): string | undefined {
   return text;
 }
 
-// Characters the WHATWG parser keeps as they are in the path and query of an http(s) URL (a
-// conservative set: `'`, which special queries encode, `#`, spaces, quotes, brackets and
-// non-ASCII are left to the parser).
-const KEPT = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/?%") KEPT[c.charCodeAt(0)] = 1;
+// A canonical tail, segment by segment: each starts with `/`, is not a dot segment's start (`.`,
+// `%2e` in any case), and holds only characters the WHATWG parser keeps as they are in the path
+// and query of an http(s) URL (a conservative set: `'`, which special queries encode, `#`,
+// spaces, quotes, brackets and non-ASCII are left to the parser). A regular expression, as
+// irregexp's compiled code reads a URL several times faster than a loop of charCodeAt.
+const CANONICAL_TAIL = /(?:\/(?!\.|%2[eE])[A-Za-z0-9\-._~!$&()*+,;=:@?%]*)+$/y;
 
 /**
  * True when the text from `at` (just after a canonical http(s) origin) is exactly what the WHATWG
@@ -63,17 +64,8 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
  * those is left to the parser). Then the text is its own href and need not be parsed.
  */
 export function isCanonicalTail(text: string, at: number): boolean {
-  if (text.charCodeAt(at) !== 47) return false; // /
-  for (let i = at; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 127 || KEPT[c] === 0) return false;
-    if (c === 47) {
-      const next = text.charCodeAt(i + 1);
-      if (next === 46) return false; // /.
-      if (next === 37 && text.charCodeAt(i + 2) === 50 && (text.charCodeAt(i + 3) | 32) === 101) return false; // /%2e
-    }
-  }
-  return true;
+  CANONICAL_TAIL.lastIndex = at;
+  return CANONICAL_TAIL.test(text);
 }
 
 /**
