@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Credential } from './credential.js';
 import { isAuthError } from './errors.js';
-import { MemoryStore } from './store.js';
+import { keysForRead, MemoryStore, readFirstForm } from './store.js';
 
 const token: Credential = { type: 'bearer', token: 'tok' };
 // Keys exactly as pixi and rattler write them: every one is stored as it is.
@@ -40,5 +40,23 @@ describe('MemoryStore keys', () => {
     expect(await store.delete('HTTPS://New.Example.com')).toBe(true);
     expect(await store.delete('Old.Example.com')).toBe(true);
     expect(await store.list()).toEqual([]);
+  });
+});
+
+describe('the forms a stored key is read in', () => {
+  it('readFirstForm reads what keysForRead yields, in its order, and stops at the first found', () => {
+    for (const key of ['Old.Example.com', 'HTTPS://new.example.com/', 'new.example.com', '*.Example.com', 'not a key', '']) {
+      const asked: string[] = [];
+      expect(readFirstForm(key, (form) => void asked.push(form))).toBeUndefined();
+      expect(asked).toEqual([...keysForRead(key)]);
+    }
+    const asked: string[] = [];
+    const lengthOf = (form: string) => {
+      asked.push(form);
+      return form.length;
+    };
+    expect(readFirstForm('Old.Example.com', lengthOf)).toBe('Old.Example.com'.length);
+    expect(asked).toEqual(['Old.Example.com']);
+    expect(readFirstForm('HTTPS://new.example.com/', (form) => (form === 'new.example.com' ? 'found' : undefined))).toBe('found');
   });
 });
