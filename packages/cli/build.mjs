@@ -69,10 +69,12 @@ await buildLazyBundles(BUNDLES, {
   define: { AUTH_CLI_VERSION: JSON.stringify(version) },
 });
 
-// An error's name is its class's (`new.target.name`): a class renamed for a clash would change it.
+// An error's name is its class's (`new.target.name`): a class esbuild renamed would change it.
+// It renames for a clash (`UsageError2`) and for a class that names itself inside its own body
+// in a lazily run module (`UsageError=class _UsageError`).
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.cjs'))) {
-  const renamed = readFileSync(`dist/${file}`, 'utf8').match(/\bclass [A-Za-z_$][\w$]*?\d+\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
-  if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}); give it a unique name`);
+  const renamed = readFileSync(`dist/${file}`, 'utf8').match(/\bclass (?:[A-Za-z_$][\w$]*?\d+|_[\w$]+)\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
+  if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}): give it a unique name, and use \`this\` in its static methods`);
 }
 
 // Nothing else ships: `files` in package.json names exactly these.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shown } from './io.js';
+import { type Io, printRows, shown } from './io.js';
 
 describe('shown: user and store text in a message', () => {
   it('hides a password and a conda token, and escapes what would drive the terminal', () => {
@@ -9,5 +9,19 @@ describe('shown: user and store text in a message', () => {
 
   it('leaves a plain host as it is', () => {
     expect(shown('repo.example.com:8443/chan')).toBe('repo.example.com:8443/chan');
+  });
+});
+
+describe('printRows, piped', () => {
+  it('drops empty cells at the end only, and shows a cell a store left out as empty (found by attack16)', () => {
+    let out = '';
+    const io = { stdout: { write: (text: string) => (out += text), isTTY: false }, stderr: { write: () => true } } as unknown as Io;
+    const cells = [
+      ['a', 'b', '', 'd', ''],
+      ['a', undefined, null, '', ''],
+      ['', '', '', '', ''],
+    ] as unknown as string[][];
+    printRows(io, { json: false, records: cells, header: ['1', '2', '3', '4'], cells, empty: 'none' });
+    expect(out).toBe('a\tb\t\td\na\t\t\n');
   });
 });

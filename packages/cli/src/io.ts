@@ -121,11 +121,11 @@ export function printRows(io: Io, rows: Rows): void {
   else data(io, rows.cells.map((row) => tabSeparated(row, width)).join('\n'));
 }
 
-/** The first `width` cells joined by tabs, without empty cells at the end. */
-function tabSeparated(row: string[], width: number): string {
+/** The first `width` cells joined by tabs, without empty cells at the end; a missing cell is empty. */
+function tabSeparated(row: readonly (string | undefined)[], width: number): string {
   let end = Math.min(row.length, width);
   while (end > 0 && row[end - 1] === '') end--;
-  let line = row[0] ?? '';
-  for (let i = 1; i < end; i++) line += `\t${row[i]}`;
-  return end === 0 ? '' : line;
+  let line = end === 0 ? '' : (row[0] ?? '');
+  for (let i = 1; i < end; i++) line += `\t${row[i] ?? ''}`;
+  return line;
 }

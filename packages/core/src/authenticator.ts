@@ -1,7 +1,7 @@
 import { type Applied, applicationOf, checkStored, presigned, type S3Endpoint, type Step, type StepContext, steps } from './application.js';
 import type { Env } from './aws-config.js';
 import { ChainReader } from './chain-reader.js';
-import { type Lookup, type Resolution, StoreChain } from './chain.js';
+import { chainOf, type Lookup, type Resolution } from './chain.js';
 import type { Credential } from './credential.js';
 import { applyPathToText, applyTo, type DecoratedRequest, type RequestInput, unchanged } from './decorate.js';
 import { authorizationOf, type HeadersInput, withAuthorization } from './headers.js';
@@ -71,7 +71,7 @@ function entryOf(resolution: Resolution): Entry {
  * sharing one read), and a host without path keys is settled once per origin.
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
-  const chain = StoreChain.of(options.store);
+  const chain = chainOf(options.store);
   const s3 = options.s3 ?? {};
   const env = options.env;
   let reader = new ChainReader(chain);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreChain } from './chain.js';
+import { chainOf, StoreChain } from './chain.js';
 import type { Credential } from './credential.js';
 import { CorruptStoreError, ReadOnlyStoreError, StoreUnavailableError } from './errors.js';
 import { type CredentialStore, MemoryStore } from './store.js';
@@ -112,6 +112,16 @@ describe('the store chain', () => {
     ]);
     expect(await chain.list()).toEqual(['h', 'g']);
   });
+
+  it('a store named twice in a chain shadows its own later copy (found by attack16)', async () => {
+    const a = new MemoryStore([['h', bearer('a')]], 'a');
+    const b = new MemoryStore([['h', bearer('b')]], 'b');
+    expect((await new StoreChain([a, b, a]).entries()).entries.map((e) => [e.store.name, e.shadowed])).toEqual([
+      ['a', false],
+      ['b', true],
+      ['a', true],
+    ]);
+  });
 });
 
 describe('what a read says when a store could not be checked', () => {
@@ -158,11 +168,11 @@ describe('what a read says when a store could not be checked', () => {
     expect((await chain.remove('h')).removedFrom).toEqual([first, second]);
   });
 
-  it('StoreChain.of wraps a bare store and keeps a chain as it is', () => {
+  it('chainOf wraps a bare store and keeps a chain as it is', () => {
     const store = new MemoryStore([], 'file');
     const chain = new StoreChain([store]);
-    expect(StoreChain.of(chain)).toBe(chain);
-    expect(StoreChain.of(store).stores).toEqual([store]);
+    expect(chainOf(chain)).toBe(chain);
+    expect(chainOf(store).stores).toEqual([store]);
   });
 });
 

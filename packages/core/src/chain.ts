@@ -137,11 +137,6 @@ export class StoreChain implements CredentialStore {
     this.#events = events;
   }
 
-  /** The chain itself, or a chain of one for a bare store. */
-  static of(store: CredentialStore): StoreChain {
-    return store instanceof StoreChain ? store : new StoreChain([store]);
-  }
-
   /** Runs `op` on a store; an unavailable store is reported and gives its error. */
   async attempt<T>(store: CredentialStore, op: () => Promise<T>): Promise<Attempt<T>> {
     try {
@@ -242,15 +237,15 @@ export class StoreChain implements CredentialStore {
   async entries(): Promise<Listing> {
     const seen = new Set<string>();
     const listing: Listing = { entries: [], unchecked: [] };
-    for (const store of this.stores) {
+    for (const [position, store] of this.stores.entries()) {
       const result = await this.attempt(store, () => store.list());
       if (!result.ok) {
         listing.unchecked.push({ store, error: result.error });
         continue;
       }
       for (const key of [...result.value].sort()) listing.entries.push({ key, store, shadowed: seen.has(key) });
-      // Only a later store's keys can be shadowed (and a listing may be long).
-      if (store !== this.stores.at(-1)) for (const key of result.value) seen.add(key);
+      // Only keys a later store also holds are shadowed (and a listing may be long).
+      if (position < this.stores.length - 1) for (const key of result.value) seen.add(key);
     }
     return listing;
   }
@@ -258,4 +253,12 @@ export class StoreChain implements CredentialStore {
   async list(): Promise<string[]> {
     return [...new Set((await this.entries()).entries.map((e) => e.key))];
   }
+}
+
+/**
+ * The chain itself, or a chain of one for a bare store. A function beside the class, not a static
+ * method: a class that names itself inside its body is renamed by the CLI's bundler.
+ */
+export function chainOf(store: CredentialStore): StoreChain {
+  return store instanceof StoreChain ? store : new StoreChain([store]);
 }

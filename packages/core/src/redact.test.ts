@@ -25,6 +25,11 @@ describe('redaction', () => {
     // A scheme-like word inside a user name is no scheme (found by the property below).
     ['Q"9Q:Q:/Q@host.example.com', '***@host.example.com'],
     ['see https://h.example.com/x and mail bob@example.com', 'see https://h.example.com/x and mail ***@example.com'],
+    // A conda token holding an `@` (found by attack16): none of it after the `@` is shown.
+    ['https://127.0.0.1/t/tok@SECRETPART/chan', 'https://***@/chan'],
+    ['https://h.example.com/t/a@b', 'https://***@'],
+    // A password holding `/t/`: the userinfo rule still hides all of it.
+    ['https://user:pa/t/ss@host/x', 'https://***@/x'],
   ])('%s is shown as %s', (text, shown) => {
     expect(redact(text)).toBe(shown);
   });
@@ -83,6 +88,18 @@ describe('no secret survives redaction, wherever it stands', () => {
       fc.property(fc.string(), tokenSecret, fc.string(), (a, secret, b) => {
         expect(redact(`${a}${secret}${b}${secret}`, [secret])).not.toContain(secret);
       }),
+    );
+  });
+
+  it('in a conda token that holds @ or :, with or without userinfo before it', () => {
+    const withAt = fc.array(fc.constantFrom(...'abcXYZ019-_.~@:'.split('')), { minLength: 1, maxLength: 12 }).map((c) => `Q${c.join('')}Q`);
+    fc.assert(
+      fc.property(scheme, fc.constantFrom('', 'u:p@', 'alice@'), host, withAt, tail, around, (s, userinfo, h, token, t, [before, after]) => {
+        const text = `${before}${s}${userinfo}${h}/t/${token}${t}${after}`;
+        const out = redact(text);
+        expect([text, out.includes('Q')]).toEqual([text, false]);
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -32,8 +32,11 @@ export function redact(value: string | URL, secrets: Iterable<string | null | un
   }
   // Without an `@` there is no userinfo to hide (the usual key or URL: `auth list` redacts every
   // key it shows, so this skips a replace with a callback per word).
-  const hidden = out.includes('@') ? hideUserinfo(out) : out;
-  return hidden.replace(CONDA_TOKEN, `$1${REDACTED}`);
+  if (!out.includes('@')) return out.replace(CONDA_TOKEN, `$1${REDACTED}`);
+  // Conda tokens first: a token may hold an `@`, and the userinfo rule would take it for the end
+  // of a user name and show the rest of the token. A token's `@` is kept in its place, so the
+  // userinfo rule still hides everything before it (a password may hold `/t/` too).
+  return hideUserinfo(out.replace(CONDA_TOKEN, (token: string, start: string) => `${start}${REDACTED}${token.includes('@', start.length) ? '@' : ''}`));
 }
 
 /** Text holding an `@`, with the userinfo of each run hidden. */

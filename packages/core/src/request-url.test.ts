@@ -23,6 +23,11 @@ describe('isCanonicalTail', () => {
     );
   });
 
+  it('leaves a tail longer than any server takes to the parser, without running out of stack (found by attack16)', () => {
+    expect(isCanonicalTail(ORIGIN + '/a'.repeat(32_768), ORIGIN.length)).toBe(true);
+    expect(isCanonicalTail(ORIGIN + '/a'.repeat(4_000_000), ORIGIN.length)).toBe(false);
+  });
+
   it('holds for the usual channel URLs, and refuses dot segments in every spelling', () => {
     expect(isCanonicalTail(`${ORIGIN}/conda-forge/noarch/repodata.json`, ORIGIN.length)).toBe(true);
     expect(isCanonicalTail(`${ORIGIN}/a/b.json?x=1&y=2`, ORIGIN.length)).toBe(true);

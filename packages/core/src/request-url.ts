@@ -53,9 +53,12 @@ export function textOrigin(text: string): string | undefined {
 // A canonical tail, segment by segment: each starts with `/`, is not a dot segment's start (`.`,
 // `%2e` in any case), and holds only characters the WHATWG parser keeps as they are in the path
 // and query of an http(s) URL (a conservative set: `'`, which special queries encode, `#`,
-// spaces, quotes, brackets and non-ASCII are left to the parser). A regular expression, as
-// irregexp's compiled code reads a URL several times faster than a loop of charCodeAt.
+// spaces, quotes, brackets and non-ASCII are left to the parser). One regular expression:
+// irregexp's compiled code reads a URL several times faster than a loop of charCodeAt (conda
+// decoration, BENCHMARKS.md). It keeps a backtracking entry per segment, so a tail longer than
+// any server takes (64 KiB) goes to the parser instead: millions of segments exhaust the stack.
 const CANONICAL_TAIL = /(?:\/(?!\.|%2[eE])[A-Za-z0-9\-._~!$&()*+,;=:@?%]*)+$/y;
+const LONGEST_TAIL = 65_536;
 
 /**
  * True when the text from `at` (just after a canonical http(s) origin) is exactly what the WHATWG
@@ -64,6 +67,7 @@ const CANONICAL_TAIL = /(?:\/(?!\.|%2[eE])[A-Za-z0-9\-._~!$&()*+,;=:@?%]*)+$/y;
  * those is left to the parser). Then the text is its own href and need not be parsed.
  */
 export function isCanonicalTail(text: string, at: number): boolean {
+  if (text.length - at > LONGEST_TAIL) return false;
   CANONICAL_TAIL.lastIndex = at;
   return CANONICAL_TAIL.test(text);
 }
