@@ -22,6 +22,14 @@ describe('printRows, piped', () => {
       ['', '', '', '', ''],
     ] as unknown as string[][];
     printRows(io, { json: false, records: cells, header: ['1', '2', '3', '4'], cells, empty: 'none' });
-    expect(out).toBe('a\tb\t\td\na\t\t\n');
+    expect(out).toBe('a\tb\t\td\na\n');
+  });
+
+  it('a terminal table shows a missing cell as empty too', () => {
+    let out = '';
+    const io = { stdout: { write: (text: string) => (out += text), isTTY: true }, stderr: { write: () => true } } as unknown as Io;
+    const cells = [['a', undefined, 'c']] as unknown as string[][];
+    printRows(io, { json: false, records: cells, header: ['1', '2', '3'], cells, empty: 'none' });
+    expect(out).toBe('1  2  3\na     c\n');
   });
 });

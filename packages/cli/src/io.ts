@@ -88,14 +88,14 @@ export function uncheckedStores(unchecked: readonly Unchecked[]): string {
 }
 
 /** Aligned columns for a terminal. */
-function table(rows: string[][]): string {
+function table(rows: readonly (readonly (string | undefined)[])[]): string {
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+      widths[i] = Math.max(widths[i] ?? 0, (cell ?? '').length);
     });
   }
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
+  return rows.map((row) => row.map((cell, i) => (cell ?? '').padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
 /** What a listing command prints: the records as JSON, or their cells under a header. */
@@ -124,7 +124,7 @@ export function printRows(io: Io, rows: Rows): void {
 /** The first `width` cells joined by tabs, without empty cells at the end; a missing cell is empty. */
 function tabSeparated(row: readonly (string | undefined)[], width: number): string {
   let end = Math.min(row.length, width);
-  while (end > 0 && row[end - 1] === '') end--;
+  while (end > 0 && (row[end - 1] ?? '') === '') end--;
   let line = end === 0 ? '' : (row[0] ?? '');
   for (let i = 1; i < end; i++) line += `\t${row[i] ?? ''}`;
   return line;

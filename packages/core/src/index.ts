@@ -24,6 +24,7 @@ export { REDACTED, redact, redactSecret } from './redact.js';
 export { type CredentialStore, type FirstHeld, MemoryStore, keyForWrite, keysForRead, readFirstForm } from './store.js';
 export {
   StoreChain,
+  chainOf,
   type ChainEvents,
   type DeleteReport,
   type ListedKey,

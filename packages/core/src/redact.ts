@@ -7,14 +7,20 @@ const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file', 's3']);
 const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:/gi;
 // A conda token: `/t/<token>` up to the next separator, anywhere in the text. WHATWG parsers read
 // `\` as `/` in http(s) URLs and servers decode `%74` as `t` and `%2F` as `/`, so each of those
-// spellings counts too; the token runs to the next slash, backslash or blank (a `?` or `#` typed
-// in it is hidden with it).
-const CONDA_TOKEN = /((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:(?!%2f|%5c)[^/\\\s])+/gi;
-// A run that starts with `scheme://` and has no `@`: its authority, when it is not `host[:port]`
-// (`https://alice:pa` of `https://alice:pa ss@host`), may be the start of a user name and password
-// that a blank cut in two.
+// spellings counts too. The token runs to the next slash, backslash or blank, or to the next
+// `/t/` in any spelling: a `?` or `#` typed in it is hidden with it, and so is a lone `%2F` (a
+// token that holds `/` is sent encoded that way). One repetition per `%`, not per character, so
+// the expression never runs out of backtracking stack.
+const CONDA_TOKEN = /((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:[^/\\\s%]+|%(?!(?:2f|5c)(?:t|%74)(?:\/|\\|%2f|%5c)))+/gi;
+// Longer text is not shown at all: no message needs a megabyte, and every rule stays linear.
+const LONGEST_SHOWN = 1 << 20;
+// A run with `scheme://`: its authority may be the start of a user name and password that a blank
+// cut in two (`https://alice:pa` of `https://alice:pa ss@host`).
 const SCHEME_RUN = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:[/\\]+)([^/\\?#]*)/i;
+// An authority that is `host[:port]` (an IPv6 host in brackets).
+const HOST_PORT = /^(?:\[[^\]]*\]|[^:]*)(?::\d*)?$/;
 const OPENERS = '"\'(<[{`';
+const NO_SECRETS: readonly string[] = [];
 
 /**
  * The one redaction rule for anything shown to a user: inputs, URLs, keys, paths, free text.
@@ -25,10 +31,13 @@ const OPENERS = '"\'(<[{`';
  * - each given secret (3 characters or more) becomes `***` wherever it stands.
  * It errs on the side of hiding: `bob@example.com` is shown as `***@example.com`.
  */
-export function redact(value: string | URL, secrets: Iterable<string | null | undefined> = []): string {
+export function redact(value: string | URL, secrets: Iterable<string | null | undefined> = NO_SECRETS): string {
   let out = String(value);
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) out = out.split(secret).join(REDACTED);
+  if (out.length > LONGEST_SHOWN) return `${REDACTED} (${out.length} characters)`;
+  if (secrets !== NO_SECRETS) {
+    // Longest first: a secret inside a longer one would otherwise cut it up and leave the rest.
+    const given = [...secrets].filter((secret): secret is string => !!secret && secret.length >= 3);
+    for (const secret of given.sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
   }
   // Without an `@` there is no userinfo to hide (the usual key or URL: `auth list` redacts every
   // key it shows, so this skips a replace with a callback per word).
@@ -39,33 +48,78 @@ export function redact(value: string | URL, secrets: Iterable<string | null | un
   return hideUserinfo(out.replace(CONDA_TOKEN, (token: string, start: string) => `${start}${REDACTED}${token.includes('@', start.length) ? '@' : ''}`));
 }
 
-/** Text holding an `@`, with the userinfo of each run hidden. */
-function hideUserinfo(out: string): string {
-  // After an authority cut by a blank (`https://alice:pa ss@h`), the next run with an `@` is the
-  // rest of that userinfo: it is hidden from its start, whatever it looks like.
+/**
+ * Text holding an `@`, with the userinfo of each run of non-blank text hidden. A user name or
+ * password may hold blanks, so a run may be the start of userinfo that a blank cut in two; then it
+ * is hidden from its authority on, every run after it is hidden whole, and the next run with an
+ * `@` is hidden from its start to that `@`. A run is taken for such a start when:
+ * - it has a `scheme://` authority with a `:` that is no port (`https://alice:pa`); or
+ * - a bare run (no scheme in it) with something before its `@` follows before any other URL, and
+ *   the run has a `scheme://` (`https://al` of `https://al ice:pw@h`) or is bare text with a `:`
+ *   (`user:p` of `user:p w@h`); or
+ * - it is bare text right before such a run, or before bare text with a `:` that is one (`al` of
+ *   `al ice:pw@h`, and `mail` of `mail bob@example.com`). Earlier words of a bare user name with
+ *   blanks stay shown: hiding every word before an `@` would hide whole messages.
+ * A run with an `@` that such a bare run follows may hold the first part of that userinfo
+ * (`https://u:p@q r@h`): it is hidden from its authority to its end.
+ * It errs on the side of hiding: `see https://h.example.com/x and mail bob@example.com` loses the
+ * URL. A run that only starts with `@` (`@scope/pkg`) continues no userinfo.
+ */
+function hideUserinfo(text: string): string {
+  const parts = text.split(/(\s+)/); // runs at even positions, blanks between them
+  // Right to left: is a bare run with an `@` ahead of each run, before the next URL (`ahead`), or
+  // right after it (`next`)?
+  const ahead: boolean[] = [];
+  const next: boolean[] = [];
+  let seen = false;
+  let following = false;
+  for (let i = parts.length - 1; i >= 0; i -= 2) {
+    const run = parts[i] as string;
+    ahead[i] = seen;
+    next[i] = following;
+    const at = run.lastIndexOf('@');
+    const url = SCHEME_RUN.test(at < 0 ? run : run.slice(0, at));
+    // A run that opens with a quote or a bracket starts its own userinfo.
+    const bareAt = at > 0 && !url && !OPENERS.includes(run[0] as string);
+    following = bareAt || (at < 0 && !url && seen && run.includes(':') && !OPENERS.includes(run[0] as string));
+    if (url) seen = false;
+    else if (bareAt) seen = true;
+  }
   let cut = false;
-  return out.replace(/\S+/g, (run) => {
+  for (let i = 0; i < parts.length; i += 2) {
+    const run = parts[i] as string;
+    if (run === '') continue;
     if (run.includes('@')) {
-      const shown = redactUserinfo(run, cut);
-      cut = false;
-      return shown;
+      // A bare run with an `@` ahead may be the rest of this userinfo (`u:p@q r@h`): then all of
+      // this run after its authority is hidden, and what follows up to that `@`.
+      const continues = ahead[i] === true;
+      parts[i] = continues ? `${run.slice(0, cut ? 0 : authorityStart(run, run.length))}${REDACTED}` : redactUserinfo(run, cut);
+      cut = continues;
+    } else if (cut) {
+      parts[i] = REDACTED;
+    } else {
+      const start = cutStart(run, ahead[i] === true, next[i] === true);
+      if (start !== undefined) {
+        parts[i] = `${run.slice(0, start)}${REDACTED}`;
+        cut = true;
+      }
     }
-    const shown = cutAuthority(run);
-    if (shown !== run) cut = true;
-    return shown;
-  });
+  }
+  return parts.join('');
 }
 
-/**
- * A `scheme://authority` run without `@` in text that holds an `@` somewhere: an authority
- * with a `:` that is no port (`alice:pa`) is the start of userinfo cut by a blank, so it is hidden.
- */
-function cutAuthority(run: string): string {
+/** Where a run without `@` starts userinfo that a blank cut (see `hideUserinfo`), or undefined. */
+function cutStart(run: string, atAhead: boolean, atNext: boolean): number | undefined {
   const m = SCHEME_RUN.exec(run);
-  const authority = m?.[2];
-  if (!m || !authority?.includes(':') || /^(?:\[[^\]]*\]|[^:]*)(?::\d*)?$/.test(authority)) return run;
-  const at = m.index + (m[1] as string).length;
-  return `${run.slice(0, at)}${REDACTED}${run.slice(at + authority.length)}`;
+  if (m) {
+    const start = m.index + (m[1] as string).length;
+    const authority = m[2] as string;
+    return atAhead || !HOST_PORT.test(authority) ? start : undefined;
+  }
+  if (!atNext && !(atAhead && run.includes(':'))) return undefined;
+  let start = 0;
+  while (start < run.length && OPENERS.includes(run[start] as string)) start++;
+  return start;
 }
 
 /** One run of non-space text that holds an `@`: its userinfo becomes `***`. */

@@ -38,7 +38,7 @@ export async function list(ctx: Context): Promise<number> {
     header,
     cells: rows.map((r) => [
       escapeForTerminal(r.key),
-      r.type,
+      escapeForTerminal(r.type),
       escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''),
       escapeForTerminal(r.username ?? ''),
       r.warning ? `warning: ${r.warning}` : '',

@@ -72,7 +72,7 @@ export async function overview(ctx: Context): Promise<number> {
     json: Boolean(ctx.args.json),
     records: rows,
     header: ['KEY', 'METHOD', 'STORE', 'EXPIRES', 'STATE'],
-    cells: rows.map((r) => [escapeForTerminal(r.key), r.method, escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''), r.expiresAt ?? '-', r.state]),
+    cells: rows.map((r) => [escapeForTerminal(r.key), escapeForTerminal(r.method), escapeForTerminal(r.store) + (r.shadowed ? ' (shadowed)' : ''), r.expiresAt ?? '-', r.state]),
     empty: unchecked.length ? 'No credentials found in the stores that could be checked.' : 'No credentials are stored.',
   });
   return 0;
