@@ -33,12 +33,7 @@ describe('redaction', () => {
     ['https://h.example.com/t/a@b', 'https://***@'],
     // A password holding `/t/`: the userinfo rule still hides all of it.
     ['https://user:pa/t/ss@host/x', 'https://***@/x'],
-  ])('%s is shown as %s', (text, shown) => {
-    expect(redact(text)).toBe(shown);
-  });
-
-  // Found by attack17: user names and passwords that hold blanks, and secrets inside secrets.
-  it.each([
+    // User names and passwords that hold blanks, and an encoded `/` in a token (found by attack17).
     ['https://alice:p a s s@host/x', 'https://*** *** *** ***@host/x'],
     ['https://a:p/x y@host', 'https://*** ***@host'],
     ['https://a:1 x@host', 'https://*** ***@host'],
