@@ -43,12 +43,26 @@ describe('redaction', () => {
     ['invalid host "alice:S3 cr et@host": no', 'invalid host "*** *** ***@host": no'],
     ['Request failed (Unauthorized): GET https://u:p@h/x', 'Request failed (Unauthorized): GET https://***@h/x'],
     ['https://h/t/tok%2FSECRET/chan', 'https://h/t/***/chan'],
+    // Tab, CR and LF, which URL parsers drop, and a quote or bracket after a blank (found by attack18).
+    ['https://alice:1234\n@host/x', 'https://***@host/x'],
+    ['https://alice\t@host/x', 'https://***@host/x'],
+    ['https://conda.example/t/SEC\tRET/x', 'https://conda.example/t/***/x'],
+    ['https://bob:1234 (5678)@host/x', 'https://*** ***@host/x'],
+    ['alice:pw:/x y@host', '*** ***@host'],
   ])('%s is shown as %s', (text, shown) => {
     expect(redact(text)).toBe(shown);
   });
 
-  it('a given secret inside a longer one hides all of the longer one', () => {
+  it('given secrets inside or across each other hide all they cover; one string is one secret', () => {
     expect(redact('bob123 and bob', ['bob', 'bob123'])).toBe('*** and ***');
+    expect(redact('token-abc-def', ['token-abc', 'abc-def'])).toBe('***');
+    expect(redact('x ab12345cd', ['ab1234', '345cd'])).toBe('x ***');
+    expect(redact('pw QQQQQQQ', ['QQQ'])).toBe('pw ***');
+    expect(redact('token s3cr3tvalue', 's3cr3tvalue')).toBe('token ***');
+  });
+
+  it('a 1 MB text with a secret matching everywhere is hidden in linear time', () => {
+    expect(redact('a'.repeat(1_000_000), ['a'.repeat(1000)])).toBe('***');
   });
 
   it('free text loses known secrets and URL credentials', () => {

@@ -7,11 +7,14 @@ const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file', 's3']);
 const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:/gi;
 // A conda token: `/t/<token>` up to the next separator, anywhere in the text. WHATWG parsers read
 // `\` as `/` in http(s) URLs and servers decode `%74` as `t` and `%2F` as `/`, so each of those
-// spellings counts too. The token runs to the next slash, backslash or blank, or to the next
+// spellings counts too. The token runs to the next slash, backslash or blank (see BLANKS), or to the next
 // `/t/` in any spelling: a `?` or `#` typed in it is hidden with it, and so is a lone `%2F` (a
 // token that holds `/` is sent encoded that way). One repetition per `%`, not per character, so
 // the expression never runs out of backtracking stack.
-const CONDA_TOKEN = /((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:[^/\\\s%]+|%(?!(?:2f|5c)(?:t|%74)(?:\/|\\|%2f|%5c)))+/gi;
+const CONDA_TOKEN = /((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:[^/\\%\v\f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+|%(?!(?:2f|5c)(?:t|%74)(?:\/|\\|%2f|%5c)))+/gi;
+// What separates runs of text: every blank but tab, CR and LF, which URL parsers drop (so
+// `https://alice:1234\n@host` holds a password, and `/t/SEC\tRET/` a token).
+const BLANKS = /([\v\f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+)/;
 // Longer text is not shown at all: no message needs a megabyte, and every rule stays linear.
 const LONGEST_SHOWN = 1 << 20;
 // A run with `scheme://`: its authority may be the start of a user name and password that a blank
@@ -34,11 +37,7 @@ const NO_SECRETS: readonly string[] = [];
 export function redact(value: string | URL, secrets: Iterable<string | null | undefined> = NO_SECRETS): string {
   let out = String(value);
   if (out.length > LONGEST_SHOWN) return `${REDACTED} (${out.length} characters)`;
-  if (secrets !== NO_SECRETS) {
-    // Longest first: a secret inside a longer one would otherwise cut it up and leave the rest.
-    const given = [...secrets].filter((secret): secret is string => !!secret && secret.length >= 3);
-    for (const secret of given.sort((a, b) => b.length - a.length)) out = out.split(secret).join(REDACTED);
-  }
+  if (secrets !== NO_SECRETS) out = hideGiven(out, typeof secrets === 'string' ? [secrets] : secrets);
   // Without an `@` there is no userinfo to hide (the usual key or URL: `auth list` redacts every
   // key it shows, so this skips a replace with a callback per word).
   if (!out.includes('@')) return out.replace(CONDA_TOKEN, `$1${REDACTED}`);
@@ -46,6 +45,34 @@ export function redact(value: string | URL, secrets: Iterable<string | null | un
   // of a user name and show the rest of the token. A token's `@` is kept in its place, so the
   // userinfo rule still hides everything before it (a password may hold `/t/` too).
   return hideUserinfo(out.replace(CONDA_TOKEN, (token: string, start: string) => `${start}${REDACTED}${token.includes('@', start.length) ? '@' : ''}`));
+}
+
+/**
+ * Every occurrence of each given secret (3 characters or more) hidden, overlapping ones too: the
+ * text they cover together becomes one `***` (`token-abc-def` with `token-abc` and `abc-def`).
+ */
+function hideGiven(text: string, secrets: Iterable<string | null | undefined>): string {
+  const hidden = new Uint8Array(text.length);
+  let any = false;
+  for (const secret of secrets) {
+    if (!secret || secret.length < 3) continue;
+    // Occurrences come in order, so each character is marked once per secret.
+    let marked = 0;
+    for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+      hidden.fill(1, Math.max(at, marked), at + secret.length);
+      marked = at + secret.length;
+      any = true;
+    }
+  }
+  if (!any) return text;
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    let end = i;
+    while (end < text.length && hidden[end] === hidden[i]) end++;
+    out += hidden[i] ? REDACTED : text.slice(i, end);
+    i = end;
+  }
+  return out;
 }
 
 /**
@@ -63,10 +90,11 @@ export function redact(value: string | URL, secrets: Iterable<string | null | un
  * A run with an `@` that such a bare run follows may hold the first part of that userinfo
  * (`https://u:p@q r@h`): it is hidden from its authority to its end.
  * It errs on the side of hiding: `see https://h.example.com/x and mail bob@example.com` loses the
- * URL. A run that only starts with `@` (`@scope/pkg`) continues no userinfo.
+ * URL. A run that only starts with `@` (`@scope/pkg`) continues no userinfo, so a blank right
+ * before the `@` of a user name that looks like a host (`https://alice:1234 @host`) shows it.
  */
 function hideUserinfo(text: string): string {
-  const parts = text.split(/(\s+)/); // runs at even positions, blanks between them
+  const parts = text.split(BLANKS); // runs at even positions, blanks between them
   // Right to left: is a bare run with an `@` ahead of each run, before the next URL (`ahead`), or
   // right after it (`next`)?
   const ahead: boolean[] = [];
@@ -79,11 +107,12 @@ function hideUserinfo(text: string): string {
     next[i] = following;
     const at = run.lastIndexOf('@');
     const url = SCHEME_RUN.test(at < 0 ? run : run.slice(0, at));
-    // A run that opens with a quote or a bracket starts its own userinfo.
-    const bareAt = at > 0 && !url && !OPENERS.includes(run[0] as string);
-    following = bareAt || (at < 0 && !url && seen && run.includes(':') && !OPENERS.includes(run[0] as string));
+    // A run that opens with a quote or a bracket may still end a URL's userinfo
+    // (`https://bob:1234 (5678)@host`), but bare words before it are not taken for its start.
+    const opens = OPENERS.includes(run[0] as string);
+    following = !url && !opens && (at > 0 || (at < 0 && seen && run.includes(':')));
     if (url) seen = false;
-    else if (bareAt) seen = true;
+    else if (at > 0) seen = true;
   }
   let cut = false;
   for (let i = 0; i < parts.length; i += 2) {
@@ -110,16 +139,15 @@ function hideUserinfo(text: string): string {
 
 /** Where a run without `@` starts userinfo that a blank cut (see `hideUserinfo`), or undefined. */
 function cutStart(run: string, atAhead: boolean, atNext: boolean): number | undefined {
+  let opened = 0;
+  while (opened < run.length && OPENERS.includes(run[opened] as string)) opened++;
   const m = SCHEME_RUN.exec(run);
   if (m) {
-    const start = m.index + (m[1] as string).length;
-    const authority = m[2] as string;
-    return atAhead || !HOST_PORT.test(authority) ? start : undefined;
+    if (!atAhead && HOST_PORT.test(m[2] as string)) return undefined;
+    // A scheme further in may be part of the user name (`alice:pw:/x`): then all of it is hidden.
+    return m.index === opened ? m.index + (m[1] as string).length : opened;
   }
-  if (!atNext && !(atAhead && run.includes(':'))) return undefined;
-  let start = 0;
-  while (start < run.length && OPENERS.includes(run[start] as string)) start++;
-  return start;
+  return atNext || (atAhead && run.includes(':')) ? opened : undefined;
 }
 
 /** One run of non-space text that holds an `@`: its userinfo becomes `***`. */
