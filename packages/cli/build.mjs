@@ -74,7 +74,7 @@ await buildLazyBundles(BUNDLES, {
 // in a lazily run module (`UsageError=class _UsageError`).
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.cjs'))) {
   const renamed = readFileSync(`dist/${file}`, 'utf8').match(/\bclass (?:[A-Za-z_$][\w$]*?\d+|_[\w$]+)\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
-  if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}): give it a unique name, and use \`this\` in its static methods`);
+  if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}): give it a unique name, and make a static method that names the class a function beside it (as core's chainOf)`);
 }
 
 // Nothing else ships: `files` in package.json names exactly these.

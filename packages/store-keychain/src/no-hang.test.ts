@@ -66,9 +66,24 @@ function runAuth(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> {
 }
 
 /**
- * A unix socket in `home` in front of the keyring session's bus: `relay` wires each client (the
- * nth, from 0) to the bus, through `toBus()`. Every socket is closed with the proxy.
+ * Runs `use` with the environment of a command whose home holds a file credential and whose
+ * session bus is a unix socket in front of a real keyring's: `relay` wires each client (the nth,
+ * from 0) to the bus, through `toBus()`. Proxy, home and keyring are gone afterwards.
  */
+async function withBusProxy(relay: (client: Socket, nth: number, toBus: () => Socket) => void, use: (env: NodeJS.ProcessEnv, home: string) => Promise<void>): Promise<void> {
+  const session = await startKeyringSession('unlocked');
+  const home = homeWithFileCredential();
+  let proxy: { address: string; close: () => void } | undefined;
+  try {
+    proxy = await busProxy(session, home, relay);
+    await use({ PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: proxy.address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) }, home);
+  } finally {
+    proxy?.close();
+    rmSync(home, { recursive: true, force: true });
+    await session.stop();
+  }
+}
+
 async function busProxy(
   session: { address: string },
   home: string,
@@ -348,29 +363,22 @@ describe.skipIf(!canRunKeyring)('a keychain that answers one connection and then
   // logout lists, reads for a token to revoke, then deletes: three keychain calls, each of which
   // would wait a whole timeout. After the first timeout the store answers the others at once.
   it('logout ends within twice the timeout and removes the file entry', async () => {
-    const session = await startKeyringSession('unlocked');
-    const home = homeWithFileCredential();
     let connections = 0;
-    const proxy = await busProxy(session, home, (client, nth, toBus) => {
+    const silentAfterFirst = (client: Socket, nth: number, toBus: () => Socket) => {
       connections = nth + 1;
       if (nth > 0) return; // silent from the second connection on
       const bus = toBus();
       bus.on('error', () => client.destroy());
       client.pipe(bus);
       bus.pipe(client);
-    });
-    try {
-      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: proxy.address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+    };
+    await withBusProxy(silentAfterFirst, async (env, home) => {
       const out = await runAuth(['logout', 'file.example.com'], env);
       expect(connections, out.stderr).toBeGreaterThan(1);
       expect(out.ms, `logout took ${out.ms} ms\n${out.stderr}`).toBeLessThan(2 * TIMEOUT_MS);
       expect(out.stderr).toContain('did not answer in time');
       expect(readFileSync(join(home, '.rattler', 'credentials.json'), 'utf8')).not.toContain('file.example.com');
-    } finally {
-      proxy.close();
-      rmSync(home, { recursive: true, force: true });
-      await session.stop();
-    }
+    });
   }, 60_000);
 });
 
@@ -379,9 +387,7 @@ describe.skipIf(!canRunKeyring)('a keychain that passes the check, then trickles
   // through at once, every later byte one at a time, 500 ms apart. A lookup's answer is a few
   // replies, so it is bounded by the timeout itself, not by how long the bus keeps sending.
   it('token ends within twice the timeout and uses the file', async () => {
-    const session = await startKeyringSession('unlocked');
-    const home = homeWithFileCredential();
-    const proxy = await busProxy(session, home, (client, _, toBus) => {
+    const trickling = (client: Socket, _nth: number, toBus: () => Socket) => {
       const bus = toBus();
       client.pipe(bus);
       let pending = Buffer.alloc(0);
@@ -411,16 +417,11 @@ describe.skipIf(!canRunKeyring)('a keychain that passes the check, then trickles
         }
         if (replies >= 3 && pending.length > 0) held.push(pending.subarray(0));
       });
-    });
-    try {
-      const env = { PATH: process.env.PATH, HOME: home, DBUS_SESSION_BUS_ADDRESS: proxy.address, AUTH_KEYCHAIN_TIMEOUT_MS: String(TIMEOUT_MS) };
+    };
+    await withBusProxy(trickling, async (env, home) => {
       const out = await runAuth(COMMANDS.token as string[], env);
       expectFellBackInTime('token', out, home);
       expect(out.stderr).toContain(`took over ${TIMEOUT_MS} ms`);
-    } finally {
-      proxy.close();
-      rmSync(home, { recursive: true, force: true });
-      await session.stop();
-    }
+    });
   }, 60_000);
 });

@@ -33,16 +33,15 @@ export async function withSessionBus<T>(
   const addresses = busAddresses(env);
   if ('problem' in addresses) throw unavailable('no-keychain', addresses.problem);
   let bus: BusConnection | undefined;
-  let timedOut = false;
   // Silence extends the deadline only once the check is done: a check answers at once or not at all.
   let extending = false;
   let timer: NodeJS.Timeout | undefined;
   let cap: NodeJS.Timeout | undefined;
-  let timeout: StoreUnavailableError | undefined;
+  // Set once time is up: the error the operation ends with.
+  let timedOut: StoreUnavailableError | undefined;
   const deadline = new Promise<never>((_, reject) => {
     const stop = (error: StoreUnavailableError) => {
-      timedOut = true;
-      timeout = error;
+      timedOut = error;
       reject(error);
       bus?.close();
     };
@@ -80,7 +79,7 @@ export async function withSessionBus<T>(
         bus.close();
       }
     }
-    if (timedOut) throw timeout ?? timeoutError(operation, timeoutMs);
+    if (timedOut) throw timedOut;
     throw unavailable('no-keychain', last?.message);
   } finally {
     clearTimeout(timer);
