@@ -4,6 +4,7 @@
 // command runs; the keychain's client and the code that talks to servers (login, logout, status,
 // OAuth, S3 signing, help, completion) are bundles of their own, loaded when used. got and the
 // keychain's native module stay outside and load only for the commands that need them.
+import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -16,13 +17,16 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const coreDist = createRequire(import.meta.url).resolve('@auth/core/package.json').replace(/package\.json$/, 'dist/');
 const keychainEntry = createRequire(import.meta.url).resolve('@auth/store-keychain');
 
+// `codeCache`: on Node 20 the launcher compiles it with V8's code cache (src/code-cache.ts). Not
+// servers.cjs: code V8 compiled from a cache cannot import() on Node 20 (without an experimental
+// flag), so everything that import()s an ES module (got, a store module given to --store) is there.
 const BUNDLES = [
-  { file: 'command.cjs', entry: resolve('src/command.ts') },
-  { file: 'keychain.cjs', roots: [keychainEntry] },
+  { file: 'command.cjs', entry: resolve('src/command.ts'), codeCache: true },
+  { file: 'keychain.cjs', roots: [keychainEntry], codeCache: true },
   {
     file: 'servers.cjs',
     roots: [
-      ...['commands/login.ts', 'commands/logout.ts', 'commands/status.ts', 'oauth/fresh.ts', 'help.ts', 'completion.ts'].map((f) => resolve('src', f)),
+      ...['commands/login.ts', 'commands/logout.ts', 'commands/status.ts', 'oauth/fresh.ts', 'help.ts', 'completion.ts', 'store-module.ts'].map((f) => resolve('src', f)),
       // OAuth refresh and S3 signing, which core loads for the first credential that needs them.
       `${coreDist}application-steps.js`,
     ],
@@ -49,16 +53,6 @@ for (const file of readdirSync('dist', { withFileTypes: true })) {
   if (file.isFile() && /\.(cjs|txt)$/.test(file.name)) rmSync(`dist/${file.name}`);
 }
 
-// The executable: the process title (which hides argv) and the compile cache, then the command.
-await build({
-  ...common,
-  entryPoints: ['src/bin.ts'],
-  outfile: 'dist/auth.cjs',
-  external: ['./command.cjs'],
-  banner: { js: '#!/usr/bin/env node' },
-});
-chmodSync('dist/auth.cjs', 0o755);
-
 await buildLazyBundles(BUNDLES, {
   ...common,
   outdir: 'dist',
@@ -69,12 +63,34 @@ await buildLazyBundles(BUNDLES, {
   define: { AUTH_CLI_VERSION: JSON.stringify(version) },
 });
 
+// The executable: the process title (which hides argv) and the compile cache, then the command.
+// Code cached on Node 20 is named by the bundles' fingerprint, so no build runs another's code.
+const fingerprint = createHash('sha256');
+for (const { file } of BUNDLES) fingerprint.update(readFileSync(`dist/${file}`));
+await build({
+  ...common,
+  entryPoints: ['src/bin.ts'],
+  outfile: 'dist/auth.cjs',
+  external: ['./command.cjs'],
+  banner: { js: '#!/usr/bin/env node' },
+  define: {
+    AUTH_BUNDLES_FINGERPRINT: JSON.stringify(fingerprint.digest('hex').slice(0, 16)),
+    AUTH_CODE_CACHED_BUNDLES: JSON.stringify(BUNDLES.filter((b) => b.codeCache).map((b) => b.file.replace(/\.cjs$/, ''))),
+  },
+});
+chmodSync('dist/auth.cjs', 0o755);
+
 // An error's name is its class's (`new.target.name`): a class esbuild renamed would change it.
 // It renames for a clash (`UsageError2`) and for a class that names itself inside its own body
 // in a lazily run module (`UsageError=class _UsageError`).
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.cjs'))) {
   const renamed = readFileSync(`dist/${file}`, 'utf8').match(/\bclass (?:[A-Za-z_$][\w$]*?\d+|_[\w$]+)\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
   if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}): give it a unique name, and make a static method that names the class a function beside it (as core's chainOf)`);
+}
+
+// The launcher reads cached bundles as latin1 (code-cache.ts): esbuild writes ASCII by default.
+for (const { file, codeCache } of BUNDLES) {
+  if (codeCache && !/^[\x00-\x7f]*$/.test(readFileSync(`dist/${file}`, 'latin1'))) throw new Error(`${file} is not ASCII`);
 }
 
 // Nothing else ships: `files` in package.json names exactly these.

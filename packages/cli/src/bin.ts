@@ -1,6 +1,6 @@
 // The `auth` executable: as little as possible before the command's own bundle loads, so that
-// on Node.js 22+ V8's compile cache (enabled first) covers that bundle too.
+// the compile cache (compile-cache.ts) covers that bundle too.
 import './title.js';
-import './compile-cache.js';
+import { runCommand } from './compile-cache.js';
 
-require('./command.cjs');
+runCommand(__dirname, module);

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, realpathSync } from 'node:fs';
+import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 
 /**
@@ -37,14 +37,16 @@ export function privateCacheDir(env: NodeJS.ProcessEnv): string | undefined {
     for (const name of below) {
       dir = join(dir, name);
       // Made only when missing: a mkdir that fails with EEXIST on every run costs about 0.2 ms.
-      if (lstatSync(dir, { throwIfNoEntry: false }) === undefined) {
+      let info = lstatSync(dir, { throwIfNoEntry: false });
+      if (info === undefined) {
         try {
           mkdirSync(dir, { mode: 0o700 });
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         }
+        info = lstatSync(dir);
       }
-      if (!ownFolder(dir, uid)) return undefined;
+      if (!isOwnFolder(info, uid)) return undefined;
     }
     return dir;
   } catch {
@@ -67,7 +69,10 @@ const STICKY = 0o1000;
 
 /** A real folder (lstat: a link is not one) of this user's, that no one else can write to. */
 function ownFolder(path: string, uid: number): boolean {
-  const info = lstatSync(path);
+  return isOwnFolder(lstatSync(path), uid);
+}
+
+function isOwnFolder(info: Stats, uid: number): boolean {
   return info.isDirectory() && info.uid === uid && (info.mode & WRITABLE_BY_OTHERS) === 0;
 }
 

@@ -108,7 +108,8 @@ async function selectOne(args: StoreArgs, io: Io): Promise<CredentialStore> {
       return args.store === 'keychain' ? keychainStore() : netrcStore(io);
     default:
       if (file) throw new UsageError('--file goes with --store file, not with a store module');
-      return loadModule(moduleTarget(args.store ?? '', io));
+      // In servers.cjs: code compiled from the Node 20 code cache cannot import() (code-cache.ts).
+      return (await import('./store-module.js')).loadModule(moduleTarget(args.store ?? '', io));
   }
 }
 
@@ -137,23 +138,3 @@ function moduleTarget(specifier: string, io: Io): string {
 
 // npm's rule for package names, scoped or not.
 const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
-
-/** Loads a store module, whose `createStore()` returns a CredentialStore. */
-async function loadModule(target: string): Promise<CredentialStore> {
-  let mod: { createStore?: unknown; default?: { createStore?: unknown } };
-  try {
-    mod = await import(target);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot load the store module given to --store${code ? ` (${code})` : ''}`);
-  }
-  const create = mod.createStore ?? mod.default?.createStore;
-  if (typeof create !== 'function') throw new UsageError('the store module given to --store does not export createStore()');
-  const store = (await create()) as CredentialStore;
-  for (const method of ['get', 'set', 'delete', 'list'] as const) {
-    if (typeof store?.[method] !== 'function' || typeof store.name !== 'string') {
-      throw new UsageError('createStore() of the store module given to --store did not return a credential store (name, get, set, delete, list)');
-    }
-  }
-  return store;
-}

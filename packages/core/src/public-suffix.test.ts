@@ -18,9 +18,10 @@ function ascii(rule: string): string {
   return prefix + new URL(`http://${rule.slice(prefix.length)}/`).hostname;
 }
 
-/** The packed format, read back: `uk:co,*;:com` → `co.uk`, `*.uk`, `com`. */
+/** The packed format, read back: `;uk:co,*;:com;` → `co.uk`, `*.uk`, `com`. */
 function unpackRules(packed: string): string[] {
-  return packed.split(';').flatMap((group) => {
+  expect(packed.startsWith(';') && packed.endsWith(';')).toBe(true);
+  return packed.slice(1, -1).split(';').flatMap((group) => {
     const [parent, heads] = group.split(':') as [string, string];
     return heads.split(',').map((head) => (parent === '' ? head : `${head}.${parent}`));
   });

@@ -4,13 +4,16 @@ import { PSL_RULES } from './public-suffix-data.js';
  * The Public Suffix List, as the rules wildcard keys must respect: `*.github.io` or `*.co.uk`
  * would send one credential to sites of many owners.
  *
- * The rules are searched where they lie, in the packed string (`parent:head,head;…`, see
+ * The rules are searched where they lie, in the packed bytes (`;parent:head,head;…;`, see
  * public-suffix-data.ts), and never parsed into sets: a lookup is a few `indexOf` calls, and
- * start-up pays nothing but the string itself. Answers are kept per domain.
+ * start-up pays nothing but the bytes themselves. Answers are kept per domain.
  */
-let packed: string | undefined;
-// Read on first use: a bundler may load the data only then (the CLI keeps it in a file of its own).
-const rules = (): string => (packed ??= `;${PSL_RULES};`);
+let packed: Buffer | undefined;
+// Read on first use: a bundler may load the data only then. The CLI keeps it in a file of its
+// own and hands over the file's bytes: 85 KB that never become a string on the JavaScript heap
+// (where a short-lived command would have to collect them). Here it is a string, read once.
+const rules = (): Buffer => (packed ??= bytesOf(PSL_RULES as string | Buffer));
+const bytesOf = (rules: string | Buffer): Buffer => (typeof rules === 'string' ? Buffer.from(rules, 'latin1') : rules);
 
 /** The heads of the rules whose parent domain is `parent`, as `,a,b,*,!c,`; '' when none. */
 function headsUnder(parent: string): string {
@@ -18,7 +21,7 @@ function headsUnder(parent: string): string {
   const at = PACKED.indexOf(`;${parent}:`);
   if (at < 0) return '';
   const start = at + parent.length + 2;
-  return `,${PACKED.slice(start, PACKED.indexOf(';', start))},`;
+  return `,${PACKED.toString('latin1', start, PACKED.indexOf(';', start))},`;
 }
 
 function split(domain: string): [head: string, parent: string] {

@@ -62,8 +62,15 @@ export class BusConnection {
     });
   }
 
+  /**
+   * Lets the process exit with the connection still open, and closes it on the event loop's next
+   * turn: a command that is done exits at once, and a long-running program keeps no descriptor.
+   * Destroying the socket here would make Node set up process.stderr for a debug check in its
+   * close (1 ms when stderr is a pipe), in a command that writes stderr without it.
+   */
   close(): void {
-    this.#socket.destroy();
+    this.#socket.unref();
+    setTimeout(() => this.#socket.destroy(), 0).unref();
   }
 
   #write(call: Omit<MethodCall, 'serial'>): number {

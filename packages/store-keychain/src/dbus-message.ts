@@ -68,21 +68,39 @@ export interface Message {
 
 const FIELD = { path: 1, interface: 2, member: 3, errorName: 4, replySerial: 5, destination: 6, signature: 8 } as const;
 
+// Byte by byte: Buffer's own readUInt32LE and writeUInt32LE check their arguments through
+// wrappers that allocate on every call, and a command makes hundreds of these calls once.
+function putUint32(buf: Buffer, at: number, v: number): void {
+  buf[at] = v & 0xff;
+  buf[at + 1] = (v >>> 8) & 0xff;
+  buf[at + 2] = (v >>> 16) & 0xff;
+  buf[at + 3] = v >>> 24;
+}
+
+function getUint32(buf: Buffer, at: number, little: boolean): number {
+  const b0 = buf[at] as number;
+  const b1 = buf[at + 1] as number;
+  const b2 = buf[at + 2] as number;
+  const b3 = buf[at + 3] as number;
+  return (little ? (b3 << 24) | (b2 << 16) | (b1 << 8) | b0 : (b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
+}
+
+/**
+ * A message being written. Its bytes come from Node's shared pool and every byte up to `length`
+ * is written here, padding included: a call costs no buffer of its own and no copy.
+ */
 class Writer {
-  #buf = Buffer.alloc(256);
+  #buf = Buffer.allocUnsafe(256);
   length = 0;
 
   #room(n: number): void {
     if (this.length + n <= this.#buf.length) return;
-    const grown = Buffer.alloc(Math.max(this.#buf.length * 2, this.length + n));
+    const grown = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.length + n));
     this.#buf.copy(grown, 0, 0, this.length);
     this.#buf = grown;
   }
   align(n: number): void {
-    const pad = (n - (this.length % n)) % n;
-    this.#room(pad);
-    this.#buf.fill(0, this.length, this.length + pad);
-    this.length += pad;
+    while (this.length % n !== 0) this.byte(0);
   }
   byte(v: number): void {
     this.#room(1);
@@ -91,26 +109,28 @@ class Writer {
   uint32(v: number): void {
     this.align(4);
     this.#room(4);
-    this.#buf.writeUInt32LE(v, this.length);
+    putUint32(this.#buf, this.length, v);
     this.length += 4;
   }
   uint32At(offset: number, v: number): void {
-    this.#buf.writeUInt32LE(v, offset);
+    putUint32(this.#buf, offset, v);
   }
-  #bytes(b: Buffer): void {
-    this.#room(b.length + 1);
-    b.copy(this.#buf, this.length);
-    this.length += b.length;
+  /** `n` bytes of `s` in `encoding`, then the NUL that ends strings and signatures. */
+  #text(s: string, n: number, encoding: 'utf8' | 'latin1'): void {
+    this.#room(n + 1);
+    // One byte a character (ASCII, or latin1): copied as they are, without Buffer.write's checks.
+    if (n === s.length) for (let i = 0; i < n; i++) this.#buf[this.length++] = s.charCodeAt(i);
+    else this.length += this.#buf.write(s, this.length, n, encoding);
     this.#buf[this.length++] = 0;
   }
   string(s: string): void {
-    const b = Buffer.from(s, 'utf8');
-    this.uint32(b.length);
-    this.#bytes(b);
+    const n = Buffer.byteLength(s, 'utf8');
+    this.uint32(n);
+    this.#text(s, n, 'utf8');
   }
   signature(s: string): void {
     this.byte(s.length);
-    this.#bytes(Buffer.from(s, 'latin1'));
+    this.#text(s, s.length, 'latin1');
   }
   done(): Buffer {
     return this.#buf.subarray(0, this.length);
@@ -167,15 +187,15 @@ class Writer {
 export function encodeMethodCall(call: MethodCall): Buffer {
   const args = call.args ?? [];
   const signature = call.signature ?? 's'.repeat(args.length);
-  const body = new Writer();
-  for (const [i, type] of splitSignature(signature).entries()) body.value(type, args[i]);
-
+  // Header, fields and body in one buffer; the body starts 8-aligned, so its values align as
+  // they would from its own start. Both lengths are filled in once known.
   const m = new Writer();
   m.byte(0x6c); // 'l': little-endian
   m.byte(MessageType.MethodCall);
   m.byte(0); // flags: a reply is expected
   m.byte(1); // protocol version
-  m.uint32(body.length);
+  const bodyLengthAt = m.length;
+  m.uint32(0);
   m.uint32(call.serial);
   const fieldsLengthAt = m.length;
   m.uint32(0);
@@ -195,7 +215,10 @@ export function encodeMethodCall(call: MethodCall): Buffer {
   if (signature !== '') field(FIELD.signature, 'g', signature);
   m.uint32At(fieldsLengthAt, m.length - fieldsStart);
   m.align(8);
-  return Buffer.concat([m.done(), body.done()]);
+  const bodyStart = m.length;
+  for (const [i, type] of splitSignature(signature).entries()) m.value(type, args[i]);
+  m.uint32At(bodyLengthAt, m.length - bodyStart);
+  return m.done();
 }
 
 class Reader {
@@ -221,7 +244,7 @@ class Reader {
   uint32(): number {
     this.align(4);
     this.#need(4);
-    const v = this.little ? this.buf.readUInt32LE(this.offset) : this.buf.readUInt32BE(this.offset);
+    const v = getUint32(this.buf, this.offset, this.little);
     this.offset += 4;
     return v;
   }
@@ -285,10 +308,9 @@ class Reader {
 export function messageLength(buf: Buffer): number | undefined {
   if (buf.length < 16) return undefined;
   const little = buf[0] === 0x6c;
-  const u32 = (at: number) => (little ? buf.readUInt32LE(at) : buf.readUInt32BE(at));
-  const fieldsEnd = 16 + u32(12);
+  const fieldsEnd = 16 + getUint32(buf, 12, little);
   const bodyStart = fieldsEnd + ((8 - (fieldsEnd % 8)) % 8);
-  return bodyStart + u32(4);
+  return bodyStart + getUint32(buf, 4, little);
 }
 
 /** Decodes one complete message. The body is decoded only for replies and errors. */

@@ -1,0 +1,180 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { authBin, sandbox } from '@auth/test-support/cli';
+import { tempDir } from '@auth/test-support/temp';
+import { seal, unseal } from './code-cache.js';
+
+// Node 22 and newer keep the cache themselves (compile-cache.ts); the launcher's own is Node 20's.
+const launcherKeepsIt = Number(process.versions.node.split('.')[0]) < 22;
+
+function setUp() {
+  const s = sandbox({ keychain: false });
+  writeFileSync(join(s.home, 'c.json'), '{"a.example.com":{"BearerToken":"tok-a"},"b.example.com":{"BearerToken":"tok-b"}}');
+  const cache = join(s.home, '.cache', 'auth', 'compile-cache');
+  const files = () => readdirSync(cache).sort();
+  const token = (env: NodeJS.ProcessEnv = {}) => s.auth(['token', 'a.example.com', '--file', 'c.json'], { env });
+  return { s, cache, files, token };
+}
+
+const OK = { code: 0, stdout: 'tok-a\n', stderr: '' };
+
+describe('the sealed V8 data of a cache file', () => {
+  const stamp = '101024:1795973814856.3633:5308482';
+
+  it('opens with the stamp it was sealed with, and not with another', () => {
+    const data = Buffer.from('some V8 data');
+    expect(unseal(seal(stamp, data), stamp)?.equals(data)).toBe(true);
+    expect(unseal(seal(stamp, data), '101024:1795973814856.3633:5308483')).toBeUndefined();
+  });
+
+  it('does not open once any one byte changed, or once cut short or grown', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (bytes, at, flip) => {
+        const sealed = seal(stamp, Buffer.from(bytes));
+        const damaged = Buffer.from(sealed);
+        const i = at % damaged.length;
+        damaged[i] = (damaged[i] as number) ^ flip;
+        expect(unseal(damaged, stamp)).toBeUndefined();
+        expect(unseal(sealed.subarray(0, i), stamp)).toBeUndefined();
+        expect(unseal(Buffer.concat([sealed, Buffer.from([flip])]), stamp)).toBeUndefined();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('does not open from an empty file or one of zeros (what a crash can leave)', () => {
+    expect(unseal(Buffer.alloc(0), stamp)).toBeUndefined();
+    expect(unseal(Buffer.alloc(seal(stamp, Buffer.from('x')).length), stamp)).toBeUndefined();
+  });
+});
+
+describe.skipIf(!launcherKeepsIt)("the launcher's code cache (Node.js 20)", () => {
+  it('is written after a command that succeeded, one set per command word, readable by this user alone', () => {
+    const { s, cache, files, token } = setUp();
+    expect(token()).toEqual(OK);
+    expect(files()).toEqual([expect.stringMatching(/^token\.command\.[0-9a-f]{16}\.v\d+\.\d+\.\d+\.\w+\.v8$/)]);
+    expect(s.auth(['list', '--file', 'c.json']).code).toBe(0);
+    expect(files().map((f) => f.split('.').slice(0, 2).join('.'))).toEqual(['list.command', 'token.command']);
+    for (const f of files()) expect(statSync(join(cache, f)).mode & 0o777).toBe(0o600);
+  });
+
+  it('is read, not written again, by the next run, which answers the same', () => {
+    const { cache, files, token } = setUp();
+    token();
+    const [file] = files();
+    const before = statSync(join(cache, file as string));
+    for (let i = 0; i < 2; i++) expect(token()).toEqual(OK);
+    const after = statSync(join(cache, file as string));
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it('is not written by a command that failed', () => {
+    const { s, cache } = setUp();
+    expect(s.auth(['token', 'nothing.example.com', '--file', 'c.json']).code).toBe(1);
+    expect(s.auth(['tokn', 'a.example.com']).code).toBe(2);
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
+  // V8 checks nothing inside its data: a damaged byte it were given would crash every later run.
+  it.each([
+    ['in the first copy of the data', (length: number) => length - 1 - Math.floor(length / 2) - 100],
+    ['in the second copy of the data', (length: number) => length - 100],
+    ['in the header', () => 20],
+  ])('with a byte damaged %s is not used: the command runs from source and the file is made again', (_, at) => {
+    const { cache, files, token } = setUp();
+    token();
+    const file = join(cache, files()[0] as string);
+    const good = readFileSync(file);
+    const damaged = Buffer.from(good);
+    const i = at(good.length);
+    damaged[i] = (damaged[i] as number) ^ 0x5a;
+    writeFileSync(file, damaged);
+    expect(token()).toEqual(OK);
+    const remade = readFileSync(file);
+    expect(remade.equals(damaged)).toBe(false);
+    const stamp = statSync(file);
+    expect(token()).toEqual(OK);
+    expect(statSync(file).mtimeMs).toBe(stamp.mtimeMs); // the new one is whole: used, not replaced
+  });
+
+  it('cut short, emptied or of another format is not used, and is made again', () => {
+    const { cache, files, token } = setUp();
+    token();
+    const file = join(cache, files()[0] as string);
+    const good = readFileSync(file);
+    for (const bad of [good.subarray(0, good.length - 1), Buffer.alloc(0), Buffer.alloc(good.length), Buffer.from('not a cache')]) {
+      writeFileSync(file, bad);
+      expect(token()).toEqual(OK);
+      expect(readFileSync(file).length).toBeGreaterThan(1000);
+    }
+  });
+
+  it('made for another copy of the bundle (patched, or installed again) is not used', () => {
+    const { s, cache, files } = setUp();
+    // A copy of the CLI of its own, whose bundle can be touched without touching the others'.
+    const dist = join(tempDir(), 'dist');
+    cpSync(dirname(authBin), dist, { recursive: true });
+    const run = () => spawnSync(process.execPath, [join(dist, 'auth.cjs'), 'token', 'a.example.com', '--file', 'c.json'], { env: s.env, cwd: s.home, encoding: 'utf8' });
+    expect(run().stdout).toBe('tok-a\n');
+    const file = join(cache, files()[0] as string);
+    const first = readFileSync(file);
+    utimesSync(join(dist, 'command.cjs'), new Date(), new Date(Date.now() + 5000));
+    expect(run().stdout).toBe('tok-a\n');
+    expect(readFileSync(file).equals(first)).toBe(false);
+  });
+
+  it('is kept apart for runs under other node flags, which V8 would refuse it to', () => {
+    const { files, token } = setUp();
+    token();
+    expect(token({ NODE_OPTIONS: '--no-warnings' })).toEqual(OK);
+    expect(files()).toHaveLength(2);
+    expect(files()).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`\\.${process.arch}\\.v8$`)), expect.stringMatching(/\.f[0-9a-f]{1,8}\.v8$/)]));
+    const before = files();
+    token();
+    token({ NODE_OPTIONS: '--no-warnings' });
+    expect(files()).toEqual(before);
+  });
+
+  it('keeps at most 32 files, the oldest going first', () => {
+    const { cache, files, token } = setUp();
+    token();
+    const old = new Date('2020-01-01');
+    for (let i = 0; i < 40; i++) {
+      const name = join(cache, `list.command.${String(i).padStart(16, '0')}.v20.0.0.x64.v8`);
+      writeFileSync(name, 'x');
+      utimesSync(name, old, new Date(old.getTime() + i * 1000));
+    }
+    expect(token({ NODE_OPTIONS: '--no-warnings' }).code).toBe(0);
+    expect(files()).toHaveLength(32);
+    expect(files()).not.toContain(`list.command.${'0'.repeat(16)}.v20.0.0.x64.v8`);
+    expect(files().filter((f) => f.startsWith('token.'))).toHaveLength(2);
+  });
+
+  it('is not kept with NODE_DISABLE_COMPILE_CACHE, as Node does not keep its own', () => {
+    const { s, token } = setUp();
+    expect(token({ NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual(OK);
+    expect(readdirSync(s.home)).not.toContain('.cache');
+  });
+
+  it('covers the commands that load servers.cjs too, which is require()d as it is (it import()s got)', () => {
+    const { s, files } = setUp();
+    const help = s.auth(['help', 'login']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('auth login');
+    expect(files()).toEqual([expect.stringMatching(/^help\.command\./)]);
+    // Again, from the cache: the bundle that require()s command.cjs gets the one already loaded.
+    expect(s.auth(['help', 'login']).stdout).toBe(help.stdout);
+  });
+
+  it('still loads a store module given to --store (an import(), which code from the cache cannot make)', () => {
+    const { s } = setUp();
+    writeFileSync(
+      join(s.home, 'store.mjs'),
+      'export function createStore() { return { name: "mine", get: async () => ({ type: "bearer", token: "from-module" }), set: async () => {}, delete: async () => false, list: async () => ["a.example.com"] }; }',
+    );
+    for (let i = 0; i < 2; i++) expect(s.auth(['token', 'a.example.com', '--store', './store.mjs'])).toEqual({ code: 0, stdout: 'from-module\n', stderr: '' });
+  });
+});

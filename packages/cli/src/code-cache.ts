@@ -1,0 +1,179 @@
+// V8's compiled code for the command's bundles, kept between runs by the launcher itself on
+// Node.js 20 and 21, which have no compile cache of their own (module.enableCompileCache starts
+// at 22.1; compile-cache.ts). Measured on Node 20: `auth token` on the keychain 6 ms faster.
+//
+// Each bundle is compiled through vm.Script with the data an earlier run left; after a run that
+// succeeded, the code V8 compiled for the bundles it used (what ran, not only the top level) is
+// written back wherever there was none or it could not be used. One set of files per command
+// word: `auth token` and `auth list` run different code.
+//
+// The files are code this process will run: they live only in the folder privateCacheDir()
+// found. V8 itself checks its version, its flags and the source's length, but nothing inside its
+// data in release builds: one damaged byte would crash every later run. So every file holds
+// its data twice and says which bundle it was made from; data whose copies differ, or made from
+// another build or another copy of the bundle, is compiled afresh and replaced.
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+
+declare const AUTH_BUNDLES_FINGERPRINT: string;
+/**
+ * The bundles compiled here. Not servers.cjs: code compiled through vm.Script cannot import()
+ * on Node 20 without an experimental flag, and it import()s got and store modules.
+ */
+declare const AUTH_CODE_CACHED_BUNDLES: readonly string[];
+
+type ModuleClass = (new (id: string, parent?: unknown) => NodeModule & { paths: string[]; loaded: boolean }) & {
+  createRequire(filename: string): NodeJS.Require;
+  _nodeModulePaths(dir: string): string[];
+};
+
+// A command word names its cache files; anything else (a flag first, a long word) shares one set.
+const COMMAND_WORD = /^[a-z]{1,16}$/;
+const SIBLING_BUNDLE = /^\.\/([a-z]+)\.cjs$/;
+
+/**
+ * Runs `command.cjs` from `distDir` with the code cache in `cacheDir`, loading the bundles it
+ * asks for the same way. `launcher` is the launcher's own module (its Module class and parent).
+ */
+export function runWithCodeCache(distDir: string, cacheDir: string, launcher: NodeModule): void {
+  const Module = launcher.constructor as ModuleClass;
+  const word = process.argv[2] !== undefined && COMMAND_WORD.test(process.argv[2]) ? process.argv[2] : '-';
+  const loaded = new Map<string, unknown>();
+  const toWrite: { file: string; stamp: string; script: Script }[] = [];
+  const nodeRequire = Module.createRequire(join(distDir, 'command.cjs'));
+
+  const requireFromBundle = (id: string): unknown => {
+    const sibling = SIBLING_BUNDLE.exec(id)?.[1];
+    return sibling !== undefined && AUTH_CODE_CACHED_BUNDLES.includes(sibling) ? load(sibling) : nodeRequire(id);
+  };
+
+  function load(name: string): unknown {
+    if (loaded.has(name)) return loaded.get(name);
+    const filename = join(distDir, `${name}.cjs`);
+    const file = join(cacheDir, `${word}.${name}.${AUTH_BUNDLES_FINGERPRINT}.${process.version}.${process.arch}${flagsTag()}.v8`);
+    const module = new Module(filename, launcher);
+    module.filename = filename;
+    module.paths = Module._nodeModulePaths(distDir);
+    // In require's cache too, as a require()d bundle would be: whatever requires it gets this one.
+    nodeRequire.cache[filename] = module;
+    loaded.set(name, module.exports);
+    const { source, stamp } = readBundle(filename);
+    const cachedData = readCache(file, stamp);
+    const script = new Script(source, { filename, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ file, stamp, script });
+    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+    wrapper.call(module.exports, module.exports, requireFromBundle, module, filename, distDir);
+    module.loaded = true;
+    loaded.set(name, module.exports);
+    return module.exports;
+  }
+
+  process.once('exit', (code) => {
+    if (code === 0) for (const { file, stamp, script } of toWrite) writeCache(file, stamp, script.createCachedData());
+  });
+  load('command');
+}
+
+const WRAPPER_START = Buffer.from('(function (exports, require, module, __filename, __dirname) {', 'latin1');
+const WRAPPER_END = Buffer.from('\n})', 'latin1');
+
+/**
+ * V8 refuses data made under other flags: runs with and without NODE_OPTIONS or node flags keep
+ * files of their own, rather than each replacing the other's on every run.
+ */
+function flagsTag(): string {
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.trim();
+  if (flags === '') return '';
+  let hash = 0x811c9dc5; // FNV-1a: a name, not a check
+  for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193);
+  return `.f${(hash >>> 0).toString(16)}`;
+}
+
+/**
+ * The bundle wrapped as Node wraps a CommonJS module, made as one string: adding the wrapper to
+ * a string of the file would make V8 copy all of it once more (a bundle is ASCII: the build
+ * checks it). With it, which copy of the bundle this is: one patched or installed again gets
+ * other cached data.
+ */
+function readBundle(filename: string): { source: string; stamp: string } {
+  const fd = openSync(filename, 'r');
+  try {
+    const { size, mtimeMs, ino } = fstatSync(fd);
+    const bytes = Buffer.allocUnsafe(WRAPPER_START.length + size + WRAPPER_END.length);
+    WRAPPER_START.copy(bytes);
+    for (let at = 0; at < size; ) {
+      const read = readSync(fd, bytes, WRAPPER_START.length + at, size - at, at);
+      if (read === 0) throw new Error(`${filename} ended early`);
+      at += read;
+    }
+    WRAPPER_END.copy(bytes, WRAPPER_START.length + size);
+    return { source: bytes.toString('latin1'), stamp: `${size}:${mtimeMs}:${ino}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// `auth-v8-cache 1`, the stamp's and the data's lengths, the stamp, then the data twice.
+const MAGIC = Buffer.from('auth-v8-cache 1\n', 'latin1');
+const HEADER = MAGIC.length + 8;
+
+/** The file's V8 data, when the file is whole, made for this copy of the bundle, and undamaged. */
+function readCache(file: string, stamp: string): Buffer | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined; // none yet, or unreadable: compiled from source
+  }
+  return unseal(bytes, stamp);
+}
+
+export function unseal(bytes: Buffer, stamp: string): Buffer | undefined {
+  if (bytes.length < HEADER || bytes.compare(MAGIC, 0, MAGIC.length, 0, MAGIC.length) !== 0) return undefined;
+  const stampLength = bytes.readUInt32LE(MAGIC.length);
+  const dataLength = bytes.readUInt32LE(MAGIC.length + 4);
+  const start = HEADER + stampLength;
+  if (dataLength === 0 || bytes.length !== start + 2 * dataLength) return undefined;
+  if (bytes.toString('latin1', HEADER, start) !== stamp) return undefined;
+  const copy = start + dataLength;
+  if (bytes.compare(bytes, start, copy, copy, bytes.length) !== 0) return undefined;
+  return bytes.subarray(start, copy);
+}
+
+export function seal(stamp: string, data: Buffer): Buffer {
+  const header = Buffer.alloc(HEADER);
+  MAGIC.copy(header);
+  header.writeUInt32LE(Buffer.byteLength(stamp, 'latin1'), MAGIC.length);
+  header.writeUInt32LE(data.length, MAGIC.length + 4);
+  return Buffer.concat([header, Buffer.from(stamp, 'latin1'), data, data]);
+}
+
+// Files of other builds, Node.js versions and flags stay (two installs used in turn would
+// otherwise replace each other's on every run); past this many, the oldest go.
+const MAX_FILES = 32;
+
+/** Written whole or not at all: a run that reads it meanwhile sees the old file or none. */
+function writeCache(file: string, stamp: string, data: Buffer): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, seal(stamp, data), { flag: 'wx', mode: 0o600 });
+    renameSync(temporary, file);
+  } catch {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Never made.
+    }
+    return;
+  }
+  try {
+    const dir = dirname(file);
+    const files = readdirSync(dir).filter((name) => name.endsWith('.v8'));
+    if (files.length <= MAX_FILES) return;
+    const byAge = files.map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
+    for (const { path } of byAge.slice(0, files.length - MAX_FILES)) unlinkSync(path);
+  } catch {
+    // Left for the next write.
+  }
+}
