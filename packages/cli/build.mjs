@@ -75,6 +75,7 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
   define: {
     AUTH_BUNDLES_FINGERPRINT: JSON.stringify(fingerprint.digest('hex').slice(0, 16)),
+    AUTH_COMMAND_WORDS: JSON.stringify(await commandNames()),
     AUTH_CODE_CACHED_BUNDLES: JSON.stringify(BUNDLES.filter((b) => b.codeCache).map((b) => b.file.replace(/\.cjs$/, ''))),
   },
 });
@@ -86,6 +87,13 @@ chmodSync('dist/auth.cjs', 0o755);
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.cjs'))) {
   const renamed = readFileSync(`dist/${file}`, 'utf8').match(/\bclass (?:[A-Za-z_$][\w$]*?\d+|_[\w$]+)\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
   if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}): give it a unique name, and make a static method that names the class a function beside it (as core's chainOf)`);
+}
+
+/** The commands spec.ts defines: the launcher names cache files after them, and after no other word. */
+async function commandNames() {
+  const out = await build({ entryPoints: ['src/spec.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
+  const { commands } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
+  return commands.map((c) => c.name);
 }
 
 // The launcher reads cached bundles as latin1 (code-cache.ts): esbuild writes ASCII by default.

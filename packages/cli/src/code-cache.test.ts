@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +128,63 @@ describe.skipIf(!launcherKeepsIt)("the launcher's code cache (Node.js 20)", () =
     expect(readFileSync(file).equals(first)).toBe(false);
   });
 
+  it('made for a bundle since changed in place, with its size and mtime kept (touch -r, cp -p, npm), is not used', () => {
+    const { s } = setUp();
+    const dist = join(tempDir(), 'dist');
+    cpSync(dirname(authBin), dist, { recursive: true });
+    const bundle = join(dist, 'command.cjs');
+    const run = () => spawnSync(process.execPath, [join(dist, 'auth.cjs'), 'list', '--file', 'c2.json'], { env: s.env, cwd: s.home, encoding: 'utf8' }).stderr;
+    writeFileSync(join(s.home, 'c2.json'), '{}');
+    expect(run()).toBe('No credentials are stored.\n');
+    expect(run()).toBe('No credentials are stored.\n');
+    // Its times kept to the nanosecond, as touch -r and cp -p keep them.
+    const reference = join(dist, '..', 'reference');
+    expect(spawnSync('cp', ['-p', bundle, reference]).status).toBe(0);
+    const before = statSync(bundle, { bigint: true });
+    const text = readFileSync(bundle, 'latin1');
+    expect(text.split('No credentials are stored.')).toHaveLength(2);
+    writeFileSync(bundle, text.replace('No credentials are stored.', 'Nothing stored here at all'), 'latin1');
+    expect(spawnSync('touch', ['-r', reference, bundle]).status).toBe(0);
+    const after = statSync(bundle, { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    expect(run()).toBe('Nothing stored here at all\n');
+  });
+
+  it('in place of which stands a FIFO, a link to a device or a folder is passed over, and the command runs', () => {
+    const { cache, files, token } = setUp();
+    token();
+    const file = join(cache, files()[0] as string);
+    for (const put of [() => spawnSync('mkfifo', [file]), () => symlinkSync('/dev/zero', file), () => mkdirSync(file)]) {
+      spawnSync('rm', ['-rf', file]);
+      put();
+      const started = Date.now();
+      expect(token()).toEqual(OK);
+      expect(Date.now() - started).toBeLessThan(20_000); // a FIFO's open would wait for a writer for ever
+    }
+  });
+
+  it('is not used under a policy (--experimental-policy), which checks what require() loads', () => {
+    const { s, files } = setUp();
+    const dist = join(tempDir(), 'dist');
+    cpSync(dirname(authBin), dist, { recursive: true });
+    const resources: Record<string, unknown> = {};
+    for (const name of readdirSync(dist).filter((f) => f.endsWith('.cjs'))) {
+      const integrity = `sha384-${createHash('sha384').update(readFileSync(join(dist, name))).digest('base64')}`;
+      resources[pathToFileURL(join(dist, name)).href] = { integrity, dependencies: true };
+    }
+    const policy = join(dist, '..', 'policy.json');
+    writeFileSync(policy, JSON.stringify({ resources }));
+    const run = spawnSync(process.execPath, [`--experimental-policy=${policy}`, join(dist, 'auth.cjs'), 'token', 'a.example.com', '--file', 'c.json'], { env: s.env, cwd: s.home, encoding: 'utf8' });
+    expect([run.status, run.stdout]).toEqual([0, 'tok-a\n']);
+    expect(files()).toEqual([]);
+  });
+
+  it('is named after commands only, never after another word of argv', () => {
+    const { s, files } = setUp();
+    expect(s.auth(['hunter', '--help']).code).toBe(0);
+    expect(files().filter((f) => f.includes('hunter'))).toEqual([]);
+  });
+
   it('is kept apart for runs under other node flags, which V8 would refuse it to', () => {
     const { files, token } = setUp();
     token();
@@ -136,6 +195,25 @@ describe.skipIf(!launcherKeepsIt)("the launcher's code cache (Node.js 20)", () =
     token();
     token({ NODE_OPTIONS: '--no-warnings' });
     expect(files()).toEqual(before);
+  });
+
+  it('keeps the file it writes even when the others claim to be newer (a clock set back)', () => {
+    const { cache, files, token } = setUp();
+    token();
+    const future = new Date(Date.now() + 10 * 365 * 86400_000);
+    for (let i = 0; i < 40; i++) {
+      const name = join(cache, `list.command.${String(i).padStart(16, '0')}.v20.0.0.x64.v8`);
+      writeFileSync(name, 'x');
+      utimesSync(name, future, future);
+    }
+    mkdirSync(join(cache, 'a-folder.v8')); // cannot be removed as a file: passed over
+    const stale = join(cache, `token.command.x.v8.${process.pid}.tmp`);
+    writeFileSync(stale, 'half');
+    utimesSync(stale, new Date('2020-01-01'), new Date('2020-01-01'));
+    expect(token({ NODE_OPTIONS: '--no-warnings' })).toEqual(OK);
+    expect(files().filter((f) => /^token\..*\.f[0-9a-f]+\.v8$/.test(f))).toHaveLength(1);
+    expect(files().filter((f) => f.endsWith('.v8')).length).toBeLessThanOrEqual(33);
+    expect(files()).not.toContain(`token.command.x.v8.${process.pid}.tmp`);
   });
 
   it('keeps at most 32 files, the oldest going first', () => {

@@ -1,6 +1,6 @@
 // V8's compiled code for the command's bundles, kept between runs by the launcher itself on
 // Node.js 20 and 21, which have no compile cache of their own (module.enableCompileCache starts
-// at 22.1; compile-cache.ts). Measured on Node 20: `auth token` on the keychain 6 ms faster.
+// at 22.1; compile-cache.ts). Measured on Node 20: `auth token` on the keychain 4–6 ms faster.
 //
 // Each bundle is compiled through vm.Script with the data an earlier run left; after a run that
 // succeeded, the code V8 compiled for the bundles it used (what ran, not only the top level) is
@@ -11,12 +11,16 @@
 // found. V8 itself checks its version, its flags and the source's length, but nothing inside its
 // data in release builds: one damaged byte would crash every later run. So every file holds
 // its data twice and says which bundle it was made from; data whose copies differ, or made from
-// another build or another copy of the bundle, is compiled afresh and replaced.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+// another build or another copy of the bundle, is compiled afresh and replaced. What this cannot
+// find is a change made to both copies alike: only a deliberate write makes one, by someone who
+// can write this user's files, and so could as well change the bundle itself.
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 declare const AUTH_BUNDLES_FINGERPRINT: string;
+/** The command names (spec.ts): only these name cache files, never another word of argv. */
+declare const AUTH_COMMAND_WORDS: readonly string[];
 /**
  * The bundles compiled here. Not servers.cjs: code compiled through vm.Script cannot import()
  * on Node 20 without an experimental flag, and it import()s got and store modules.
@@ -28,8 +32,6 @@ type ModuleClass = (new (id: string, parent?: unknown) => NodeModule & { paths: 
   _nodeModulePaths(dir: string): string[];
 };
 
-// A command word names its cache files; anything else (a flag first, a long word) shares one set.
-const COMMAND_WORD = /^[a-z]{1,16}$/;
 const SIBLING_BUNDLE = /^\.\/([a-z]+)\.cjs$/;
 
 /**
@@ -38,7 +40,8 @@ const SIBLING_BUNDLE = /^\.\/([a-z]+)\.cjs$/;
  */
 export function runWithCodeCache(distDir: string, cacheDir: string, launcher: NodeModule): void {
   const Module = launcher.constructor as ModuleClass;
-  const word = process.argv[2] !== undefined && COMMAND_WORD.test(process.argv[2]) ? process.argv[2] : '-';
+  // A command names its cache files; anything else (a flag first, a mistyped word) shares one set.
+  const word = AUTH_COMMAND_WORDS.find((name) => name === process.argv[2]) ?? '-';
   const loaded = new Map<string, unknown>();
   const toWrite: { file: string; stamp: string; script: Script }[] = [];
   const nodeRequire = Module.createRequire(join(distDir, 'command.cjs'));
@@ -93,13 +96,15 @@ function flagsTag(): string {
 /**
  * The bundle wrapped as Node wraps a CommonJS module, made as one string: adding the wrapper to
  * a string of the file would make V8 copy all of it once more (a bundle is ASCII: the build
- * checks it). With it, which copy of the bundle this is: one patched or installed again gets
- * other cached data.
+ * checks it). With it, which copy of the bundle this is: one patched, copied over or installed
+ * again gets other cached data.
  */
 function readBundle(filename: string): { source: string; stamp: string } {
   const fd = openSync(filename, 'r');
   try {
-    const { size, mtimeMs, ino } = fstatSync(fd);
+    // ctime too: touch, cp -p and tar keep a file's size and mtime, and npm gives every file the
+    // same mtime, but no write leaves ctime as it was.
+    const { size, mtimeMs, ctimeMs, ino } = fstatSync(fd);
     const bytes = Buffer.allocUnsafe(WRAPPER_START.length + size + WRAPPER_END.length);
     WRAPPER_START.copy(bytes);
     for (let at = 0; at < size; ) {
@@ -108,7 +113,7 @@ function readBundle(filename: string): { source: string; stamp: string } {
       at += read;
     }
     WRAPPER_END.copy(bytes, WRAPPER_START.length + size);
-    return { source: bytes.toString('latin1'), stamp: `${size}:${mtimeMs}:${ino}` };
+    return { source: bytes.toString('latin1'), stamp: `${size}:${mtimeMs}:${ctimeMs}:${ino}` };
   } finally {
     closeSync(fd);
   }
@@ -118,15 +123,37 @@ function readBundle(filename: string): { source: string; stamp: string } {
 const MAGIC = Buffer.from('auth-v8-cache 1\n', 'latin1');
 const HEADER = MAGIC.length + 8;
 
-/** The file's V8 data, when the file is whole, made for this copy of the bundle, and undamaged. */
+// A cache file is a few hundred KB; anything far larger is not one of ours.
+const MAX_CACHE_BYTES = 16 * 2 ** 20;
+
+/**
+ * The file's V8 data, when the file is whole, made for this copy of the bundle, and undamaged.
+ * Only a regular file of ours is read: a link, a FIFO (whose open would wait for a writer) or a
+ * device in its place is not.
+ */
 function readCache(file: string, stamp: string): Buffer | undefined {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(file);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch {
-    return undefined; // none yet, or unreadable: compiled from source
+    return undefined; // none yet, a link, or unreadable: compiled from source
   }
-  return unseal(bytes, stamp);
+  try {
+    const info = fstatSync(fd);
+    const size = info.size;
+    if (!info.isFile() || size > MAX_CACHE_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(size);
+    for (let at = 0; at < size; ) {
+      const read = readSync(fd, bytes, at, size - at, at);
+      if (read === 0) return undefined; // cut short while read
+      at += read;
+    }
+    return unseal(bytes, stamp);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function unseal(bytes: Buffer, stamp: string): Buffer | undefined {
@@ -150,8 +177,10 @@ export function seal(stamp: string, data: Buffer): Buffer {
 }
 
 // Files of other builds, Node.js versions and flags stay (two installs used in turn would
-// otherwise replace each other's on every run); past this many, the oldest go.
+// otherwise replace each other's on every run); past this many, the oldest go. A temporary file
+// a killed writer left goes after an hour.
 const MAX_FILES = 32;
+const STALE_TEMPORARY_MS = 60 * 60 * 1000;
 
 /** Written whole or not at all: a run that reads it meanwhile sees the old file or none. */
 function writeCache(file: string, stamp: string, data: Buffer): void {
@@ -160,20 +189,45 @@ function writeCache(file: string, stamp: string, data: Buffer): void {
     writeFileSync(temporary, seal(stamp, data), { flag: 'wx', mode: 0o600 });
     renameSync(temporary, file);
   } catch {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Never made.
-    }
+    remove(temporary);
     return;
   }
+  const dir = dirname(file);
+  let names: string[];
   try {
-    const dir = dirname(file);
-    const files = readdirSync(dir).filter((name) => name.endsWith('.v8'));
-    if (files.length <= MAX_FILES) return;
-    const byAge = files.map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.mtime - b.mtime);
-    for (const { path } of byAge.slice(0, files.length - MAX_FILES)) unlinkSync(path);
+    names = readdirSync(dir);
   } catch {
-    // Left for the next write.
+    return; // left for the next write
+  }
+  const now = Date.now();
+  const kept: { path: string; mtime: number }[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    // The file just written stays, whatever the clock said of the others.
+    if (path === file || !(name.endsWith('.v8') || name.endsWith('.tmp'))) continue;
+    const mtime = mtimeOf(path);
+    if (mtime === undefined) continue;
+    if (name.endsWith('.tmp')) {
+      if (now - mtime > STALE_TEMPORARY_MS) remove(path);
+    } else kept.push({ path, mtime });
+  }
+  kept.sort((a, b) => a.mtime - b.mtime);
+  for (const { path } of kept.slice(0, Math.max(0, kept.length + 1 - MAX_FILES))) remove(path);
+}
+
+function mtimeOf(path: string): number | undefined {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removed if it can be: what cannot (a folder someone put there) is passed over. */
+function remove(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Passed over.
   }
 }

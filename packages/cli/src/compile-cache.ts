@@ -17,10 +17,19 @@ export function runCommand(distDir: string, launcher: NodeModule): void {
       const enable = (process.getBuiltinModule('node:module') as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
       if (process.platform === 'win32') enable?.();
       else if (dir !== undefined) enable?.(dir);
-    } else if (dir !== undefined) {
+    } else if (dir !== undefined && !underPolicy(launcher)) {
       runWithCodeCache(distDir, dir, launcher);
       return;
     }
   }
   require('./command.cjs');
+}
+
+/**
+ * A policy (`--experimental-policy`) checks the integrity of what require() loads, and hides the
+ * Module class the launcher's cache needs: under one, the bundles are require()d as they are.
+ */
+function underPolicy(launcher: NodeModule): boolean {
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  return flags.includes('policy') || typeof (launcher.constructor as { createRequire?: unknown }).createRequire !== 'function';
 }
