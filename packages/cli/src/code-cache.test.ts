@@ -185,6 +185,27 @@ describe.skipIf(!launcherKeepsIt)("the launcher's code cache (Node.js 20)", () =
     expect(files().filter((f) => f.includes('hunter'))).toEqual([]);
   });
 
+  it('runs the command once when the CLI is reached through a link (a pnpm layout, --preserve-symlinks-main)', () => {
+    const { s } = setUp();
+    const link = join(tempDir(), 'cli');
+    symlinkSync(dirname(dirname(authBin)), link);
+    const run = () => spawnSync(process.execPath, ['--preserve-symlinks-main', join(link, 'dist', 'auth.cjs'), 'help', 'list'], { env: s.env, cwd: s.home, encoding: 'utf8' });
+    for (let i = 0; i < 2; i++) {
+      const help = run();
+      expect(help.status).toBe(0);
+      expect(help.stdout.split('auth list').length).toBe(s.auth(['help', 'list'], { env: { NODE_DISABLE_COMPILE_CACHE: '1' } }).stdout.split('auth list').length);
+    }
+  });
+
+  it('gives stack traces the lines and columns they have under require()', () => {
+    const { s } = setUp();
+    const frames = (env: NodeJS.ProcessEnv) => s.auth(['--verbose', 'token'], { env }).stderr.split('\n').filter((l) => l.includes('command.cjs:'))[0];
+    const plain = frames({ NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(plain).toMatch(/command\.cjs:\d+:\d+/);
+    expect(frames({})).toBe(plain);
+    expect(frames({})).toBe(plain); // from the cache
+  });
+
   it('is kept apart for runs under other node flags, which V8 would refuse it to', () => {
     const { files, token } = setUp();
     token();

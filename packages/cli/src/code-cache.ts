@@ -42,7 +42,7 @@ export function runWithCodeCache(distDir: string, cacheDir: string, launcher: No
   const Module = launcher.constructor as ModuleClass;
   // A command names its cache files; anything else (a flag first, a mistyped word) shares one set.
   const word = AUTH_COMMAND_WORDS.find((name) => name === process.argv[2]) ?? '-';
-  const loaded = new Map<string, unknown>();
+  const loaded = new Map<string, NodeModule>();
   const toWrite: { file: string; stamp: string; script: Script }[] = [];
   const nodeRequire = Module.createRequire(join(distDir, 'command.cjs'));
 
@@ -52,23 +52,25 @@ export function runWithCodeCache(distDir: string, cacheDir: string, launcher: No
   };
 
   function load(name: string): unknown {
-    if (loaded.has(name)) return loaded.get(name);
-    const filename = join(distDir, `${name}.cjs`);
+    const known = loaded.get(name);
+    if (known) return known.exports; // as require() does, also while the bundle still runs
+    // Where require() itself would find it (links resolved as Node resolves them), so that a
+    // bundle require()d by Node (servers.cjs) gets this very module from require's cache.
+    const filename = nodeRequire.resolve(`./${name}.cjs`);
     const file = join(cacheDir, `${word}.${name}.${AUTH_BUNDLES_FINGERPRINT}.${process.version}.${process.arch}${flagsTag()}.v8`);
     const module = new Module(filename, launcher);
     module.filename = filename;
-    module.paths = Module._nodeModulePaths(distDir);
-    // In require's cache too, as a require()d bundle would be: whatever requires it gets this one.
+    module.paths = Module._nodeModulePaths(dirname(filename));
     nodeRequire.cache[filename] = module;
-    loaded.set(name, module.exports);
+    loaded.set(name, module);
     const { source, stamp } = readBundle(filename);
     const cachedData = readCache(file, stamp);
-    const script = new Script(source, { filename, cachedData });
+    // The wrapper's columns taken off, so that stack traces point where they do under require().
+    const script = new Script(source, { filename, cachedData, columnOffset: -WRAPPER_START.length });
     if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ file, stamp, script });
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-    wrapper.call(module.exports, module.exports, requireFromBundle, module, filename, distDir);
+    wrapper.call(module.exports, module.exports, requireFromBundle, module, filename, dirname(filename));
     module.loaded = true;
-    loaded.set(name, module.exports);
     return module.exports;
   }
 

@@ -14,7 +14,7 @@ export function runCommand(distDir: string, launcher: NodeModule): void {
     const dir = process.platform === 'win32' ? undefined : privateCacheDir(process.env);
     if (nodeKeepsIt) {
       // node:module itself is loaded only here: on Node 20 it would cost start-up.
-      const enable = (process.getBuiltinModule('node:module') as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
+      const enable = (require('node:module') as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
       if (process.platform === 'win32') enable?.();
       else if (dir !== undefined) enable?.(dir);
     } else if (dir !== undefined && !underPolicy(launcher)) {
