@@ -83,10 +83,14 @@ chmodSync('dist/auth.cjs', 0o755);
 
 // An error's name is its class's (`new.target.name`): a class esbuild renamed would change it.
 // It renames for a clash (`UsageError2`) and for a class that names itself inside its own body
-// in a lazily run module (`UsageError=class _UsageError`).
+// in a lazily run module (`UsageError=class _UsageError`). And the launcher reads cached bundles
+// as latin1 (code-cache.ts): esbuild writes ASCII by default.
+const cached = new Set(BUNDLES.filter((b) => b.codeCache).map((b) => b.file));
 for (const file of readdirSync('dist').filter((f) => f.endsWith('.cjs'))) {
-  const renamed = readFileSync(`dist/${file}`, 'utf8').match(/\bclass (?:[A-Za-z_$][\w$]*?\d+|_[\w$]+)\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
+  const text = readFileSync(`dist/${file}`, 'latin1');
+  const renamed = text.match(/\bclass (?:[A-Za-z_$][\w$]*?\d+|_[\w$]+)\b|\b[A-Za-z_$][\w$]*?\d+=class\b/);
   if (renamed) throw new Error(`${file}: esbuild renamed a class (${renamed[0]}): give it a unique name, and make a static method that names the class a function beside it (as core's chainOf)`);
+  if (cached.has(file) && !/^[\x00-\x7f]*$/.test(text)) throw new Error(`${file} is not ASCII`);
 }
 
 /** The commands spec.ts defines: the launcher names cache files after them, and after no other word. */
@@ -94,11 +98,6 @@ async function commandNames() {
   const out = await build({ entryPoints: ['src/spec.ts'], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'warning' });
   const { commands } = await import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
   return commands.map((c) => c.name);
-}
-
-// The launcher reads cached bundles as latin1 (code-cache.ts): esbuild writes ASCII by default.
-for (const { file, codeCache } of BUNDLES) {
-  if (codeCache && !/^[\x00-\x7f]*$/.test(readFileSync(`dist/${file}`, 'latin1'))) throw new Error(`${file} is not ASCII`);
 }
 
 // Nothing else ships: `files` in package.json names exactly these.

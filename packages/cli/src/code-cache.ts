@@ -16,7 +16,7 @@
 // can write this user's files, and so could as well change the bundle itself.
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Script } from 'node:vm';
+import type { Script } from 'node:vm';
 
 declare const AUTH_BUNDLES_FINGERPRINT: string;
 /** The command names (spec.ts): only these name cache files, never another word of argv. */
@@ -39,7 +39,10 @@ const SIBLING_BUNDLE = /^\.\/([a-z]+)\.cjs$/;
  * asks for the same way. `launcher` is the launcher's own module (its Module class and parent).
  */
 export function runWithCodeCache(distDir: string, cacheDir: string, launcher: NodeModule): void {
+  // node:vm only here: on Node 22 and newer the launcher never gets this far.
+  const { Script } = require('node:vm') as typeof import('node:vm');
   const Module = launcher.constructor as ModuleClass;
+  const tag = `${AUTH_BUNDLES_FINGERPRINT}.${process.version}.${process.arch}${flagsTag()}`;
   // A command names its cache files; anything else (a flag first, a mistyped word) shares one set.
   const word = AUTH_COMMAND_WORDS.find((name) => name === process.argv[2]) ?? '-';
   const loaded = new Map<string, NodeModule>();
@@ -57,7 +60,7 @@ export function runWithCodeCache(distDir: string, cacheDir: string, launcher: No
     // Where require() itself would find it (links resolved as Node resolves them), so that a
     // bundle require()d by Node (servers.cjs) gets this very module from require's cache.
     const filename = nodeRequire.resolve(`./${name}.cjs`);
-    const file = join(cacheDir, `${word}.${name}.${AUTH_BUNDLES_FINGERPRINT}.${process.version}.${process.arch}${flagsTag()}.v8`);
+    const file = join(cacheDir, `${word}.${name}.${tag}.v8`);
     const module = new Module(filename, launcher);
     module.filename = filename;
     module.paths = Module._nodeModulePaths(dirname(filename));
@@ -83,12 +86,26 @@ export function runWithCodeCache(distDir: string, cacheDir: string, launcher: No
 const WRAPPER_START = Buffer.from('(function (exports, require, module, __filename, __dirname) {', 'latin1');
 const WRAPPER_END = Buffer.from('\n})', 'latin1');
 
+/** The node flags of this run, given on its command line or in NODE_OPTIONS. */
+function nodeFlags(): string {
+  return `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.trim();
+}
+
+/**
+ * Whether the launcher can keep the code at all. A policy (`--experimental-policy`) checks the
+ * integrity of what require() loads, and hides the Module class the cache needs: under one, the
+ * bundles are require()d as they are.
+ */
+export function canKeepCode(launcher: NodeModule): boolean {
+  return !nodeFlags().includes('policy') && typeof (launcher.constructor as { createRequire?: unknown }).createRequire === 'function';
+}
+
 /**
  * V8 refuses data made under other flags: runs with and without NODE_OPTIONS or node flags keep
  * files of their own, rather than each replacing the other's on every run.
  */
 function flagsTag(): string {
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.trim();
+  const flags = nodeFlags();
   if (flags === '') return '';
   let hash = 0x811c9dc5; // FNV-1a: a name, not a check
   for (let i = 0; i < flags.length; i++) hash = Math.imul(hash ^ flags.charCodeAt(i), 0x01000193);
@@ -109,16 +126,22 @@ function readBundle(filename: string): { source: string; stamp: string } {
     const { size, mtimeMs, ctimeMs, ino } = fstatSync(fd);
     const bytes = Buffer.allocUnsafe(WRAPPER_START.length + size + WRAPPER_END.length);
     WRAPPER_START.copy(bytes);
-    for (let at = 0; at < size; ) {
-      const read = readSync(fd, bytes, WRAPPER_START.length + at, size - at, at);
-      if (read === 0) throw new Error(`${filename} ended early`);
-      at += read;
-    }
+    if (!readInto(fd, bytes, WRAPPER_START.length, size)) throw new Error(`${filename} ended early`);
     WRAPPER_END.copy(bytes, WRAPPER_START.length + size);
     return { source: bytes.toString('latin1'), stamp: `${size}:${mtimeMs}:${ctimeMs}:${ino}` };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The file's first `size` bytes into `bytes` from `offset`; false when it ends before. */
+function readInto(fd: number, bytes: Buffer, offset: number, size: number): boolean {
+  for (let at = 0; at < size; ) {
+    const read = readSync(fd, bytes, offset + at, size - at, at);
+    if (read === 0) return false;
+    at += read;
+  }
+  return true;
 }
 
 // `auth-v8-cache 1`, the stamp's and the data's lengths, the stamp, then the data twice.
@@ -145,12 +168,7 @@ function readCache(file: string, stamp: string): Buffer | undefined {
     const size = info.size;
     if (!info.isFile() || size > MAX_CACHE_BYTES) return undefined;
     const bytes = Buffer.allocUnsafe(size);
-    for (let at = 0; at < size; ) {
-      const read = readSync(fd, bytes, at, size - at, at);
-      if (read === 0) return undefined; // cut short while read
-      at += read;
-    }
-    return unseal(bytes, stamp);
+    return readInto(fd, bytes, 0, size) ? unseal(bytes, stamp) : undefined; // undefined: cut short while read
   } catch {
     return undefined;
   } finally {

@@ -3,7 +3,7 @@
 // on older versions the launcher does (code-cache.ts).
 // The cache is code this process will run: it lives in a folder of the user's own
 // (private-cache-dir.ts), never in Node's default, a folder in the shared temp directory.
-import { runWithCodeCache } from './code-cache.js';
+import { canKeepCode, runWithCodeCache } from './code-cache.js';
 import { privateCacheDir } from './private-cache-dir.js';
 
 /** Runs the command bundle (`command.cjs` in `distDir`) with a compile cache where there can be one. */
@@ -17,7 +17,7 @@ export function runCommand(distDir: string, launcher: NodeModule): void {
       const enable = (require('node:module') as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
       if (process.platform === 'win32') enable?.();
       else if (dir !== undefined) enable?.(dir);
-    } else if (dir !== undefined && !underPolicy(launcher)) {
+    } else if (dir !== undefined && canKeepCode(launcher)) {
       runWithCodeCache(distDir, dir, launcher);
       return;
     }
@@ -25,11 +25,3 @@ export function runCommand(distDir: string, launcher: NodeModule): void {
   require('./command.cjs');
 }
 
-/**
- * A policy (`--experimental-policy`) checks the integrity of what require() loads, and hides the
- * Module class the launcher's cache needs: under one, the bundles are require()d as they are.
- */
-function underPolicy(launcher: NodeModule): boolean {
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  return flags.includes('policy') || typeof (launcher.constructor as { createRequire?: unknown }).createRequire !== 'function';
-}

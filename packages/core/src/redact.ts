@@ -5,16 +5,17 @@ export const REDACTED = '***';
 const SPECIAL = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file', 's3']);
 // A scheme where one can start: not inside a longer word.
 const SCHEME = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:/gi;
-// A conda token: `/t/<token>` up to the next separator, anywhere in the text. WHATWG parsers read
-// `\` as `/` in http(s) URLs and servers decode `%74` as `t` and `%2F` as `/`, so each of those
-// spellings counts too. The token runs to the next slash, backslash or blank (see BLANKS), or to the next
-// `/t/` in any spelling: a `?` or `#` typed in it is hidden with it, and so is a lone `%2F` (a
-// token that holds `/` is sent encoded that way). One repetition per `%`, not per character, so
-// the expression never runs out of backtracking stack.
-const CONDA_TOKEN = /((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:[^/\\%\v\f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+|%(?!(?:2f|5c)(?:t|%74)(?:\/|\\|%2f|%5c)))+/gi;
 // What separates runs of text: every blank but tab, CR and LF, which URL parsers drop (so
 // `https://alice:1234\n@host` holds a password, and `/t/SEC\tRET/` a token).
-const BLANKS = /([\v\f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+)/;
+const BLANK = String.raw`\v\f \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff`;
+const BLANKS = new RegExp(`([${BLANK}]+)`);
+// A conda token: `/t/<token>` up to the next separator, anywhere in the text. WHATWG parsers read
+// `\` as `/` in http(s) URLs and servers decode `%74` as `t` and `%2F` as `/`, so each of those
+// spellings counts too. The token runs to the next slash, backslash or blank (BLANK), or to the
+// next `/t/` in any spelling: a `?` or `#` typed in it is hidden with it, and so is a lone `%2F` (a
+// token that holds `/` is sent encoded that way). One repetition per `%`, not per character, so
+// the expression never runs out of backtracking stack.
+const CONDA_TOKEN = new RegExp(String.raw`((?:\/|\\|%2f|%5c)(?:t|%74)(?:\/|\\|%2f|%5c))(?:[^/\\%${BLANK}]+|%(?!(?:2f|5c)(?:t|%74)(?:\/|\\|%2f|%5c)))+`, 'gi');
 // Longer text is not shown at all: no message needs a megabyte, and every rule stays linear.
 const LONGEST_SHOWN = 1 << 20;
 // A run with `scheme://`: its authority may be the start of a user name and password that a blank
