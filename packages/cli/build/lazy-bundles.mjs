@@ -36,7 +36,9 @@ export async function buildLazyBundles(bundles, { outdir, ...options }) {
   /** Builds one bundle (written or not) and returns the modules it holds, as absolute paths. */
   async function buildOne(index, write) {
     const bundle = bundles[index];
-    const getters = [...handedOut[index]].map((key) => `get ${JSON.stringify(key)}() { return require(${JSON.stringify(resolve(base, '..', key))}); }`);
+    // Sorted: esbuild resolves in no fixed order, and the same sources must give the same bundles
+    // (the launcher names its cached code after their fingerprint).
+    const getters = [...handedOut[index]].sort().map((key) => `get ${JSON.stringify(key)}() { return require(${JSON.stringify(resolve(base, '..', key))}); }`);
     const exportsModules = `export const modules = { ${getters.join(', ')} };`;
     const contents = bundle.entry ? `import ${JSON.stringify(bundle.entry)};\n${exportsModules}` : exportsModules;
     const result = await build({

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authBin, sandbox } from '@auth/test-support/cli';
 import { tempDir } from '@auth/test-support/temp';
-import { seal, unseal } from './code-cache.js';
+import { scratch, seal, unseal } from './code-cache.js';
 
 // Node 22 and newer keep the cache themselves (compile-cache.ts); the launcher's own is Node 20's.
 const launcherKeepsIt = Number(process.versions.node.split('.')[0]) < 22;
@@ -23,13 +23,19 @@ function setUp() {
 
 const OK = { code: 0, stdout: 'tok-a\n', stderr: '' };
 
+/** Opens `bytes` as the launcher opens a file of them; `size` as fstat gave it, if the file changed since. */
+function open(bytes: Buffer, stamp: string, size = bytes.length): Buffer | undefined {
+  return unseal(size, (into, offset, length, position) => position + length <= bytes.length && bytes.copy(into, offset, position, position + length) === length, stamp, scratch());
+}
+
 describe('the sealed V8 data of a cache file', () => {
   const stamp = '101024:1795973814856.3633:5308482';
 
   it('opens with the stamp it was sealed with, and not with another', () => {
     const data = Buffer.from('some V8 data');
-    expect(unseal(seal(stamp, data), stamp)?.equals(data)).toBe(true);
-    expect(unseal(seal(stamp, data), '101024:1795973814856.3633:5308483')).toBeUndefined();
+    expect(open(seal(stamp, data), stamp)?.equals(data)).toBe(true);
+    expect(open(seal(stamp, data), '101024:1795973814856.3633:5308483')).toBeUndefined();
+    expect(open(seal(stamp, data), `${stamp}0`)).toBeUndefined();
   });
 
   it('does not open once any one byte changed, or once cut short or grown', () => {
@@ -39,17 +45,35 @@ describe('the sealed V8 data of a cache file', () => {
         const damaged = Buffer.from(sealed);
         const i = at % damaged.length;
         damaged[i] = (damaged[i] as number) ^ flip;
-        expect(unseal(damaged, stamp)).toBeUndefined();
-        expect(unseal(sealed.subarray(0, i), stamp)).toBeUndefined();
-        expect(unseal(Buffer.concat([sealed, Buffer.from([flip])]), stamp)).toBeUndefined();
+        expect(open(damaged, stamp)).toBeUndefined();
+        expect(open(sealed.subarray(0, i), stamp)).toBeUndefined();
+        expect(open(Buffer.concat([sealed, Buffer.from([flip])]), stamp)).toBeUndefined();
+        // Cut short while it was read, after its size was taken.
+        expect(open(sealed.subarray(0, i), stamp, sealed.length)).toBeUndefined();
       }),
       { numRuns: 2000 },
     );
   });
 
+  it('compares the whole of both copies of data larger than the piece it compares at a time', () => {
+    // Real files hold 60-300 KB of data; the second copy is read 16 KB at a time.
+    const data = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 251));
+    const sealed = seal(stamp, data);
+    expect(open(sealed, stamp)?.equals(data)).toBe(true);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 * data.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+        const damaged = Buffer.from(sealed);
+        const i = sealed.length - 2 * data.length + at;
+        damaged[i] = (damaged[i] as number) ^ flip;
+        expect(open(damaged, stamp)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('does not open from an empty file or one of zeros (what a crash can leave)', () => {
-    expect(unseal(Buffer.alloc(0), stamp)).toBeUndefined();
-    expect(unseal(Buffer.alloc(seal(stamp, Buffer.from('x')).length), stamp)).toBeUndefined();
+    expect(open(Buffer.alloc(0), stamp)).toBeUndefined();
+    expect(open(Buffer.alloc(seal(stamp, Buffer.from('x')).length), stamp)).toBeUndefined();
   });
 });
 

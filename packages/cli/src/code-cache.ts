@@ -48,6 +48,7 @@ export function runWithCodeCache(distDir: string, cacheDir: string, launcher: No
   const loaded = new Map<string, NodeModule>();
   const toWrite: { file: string; stamp: string; script: Script }[] = [];
   const nodeRequire = Module.createRequire(join(distDir, 'command.cjs'));
+  const memory = scratch();
 
   const requireFromBundle = (id: string): unknown => {
     const sibling = SIBLING_BUNDLE.exec(id)?.[1];
@@ -66,8 +67,8 @@ export function runWithCodeCache(distDir: string, cacheDir: string, launcher: No
     module.paths = Module._nodeModulePaths(dirname(filename));
     nodeRequire.cache[filename] = module;
     loaded.set(name, module);
-    const { source, stamp } = readBundle(filename);
-    const cachedData = readCache(file, stamp);
+    const { source, stamp } = readBundle(filename, memory);
+    const cachedData = readCache(file, stamp, memory);
     // The wrapper's columns taken off, so that stack traces point where they do under require().
     const script = new Script(source, { filename, cachedData, columnOffset: -WRAPPER_START.length });
     if (cachedData === undefined || script.cachedDataRejected) toWrite.push({ file, stamp, script });
@@ -118,26 +119,43 @@ function flagsTag(): string {
  * checks it). With it, which copy of the bundle this is: one patched, copied over or installed
  * again gets other cached data.
  */
-function readBundle(filename: string): { source: string; stamp: string } {
+function readBundle(filename: string, memory: Scratch): { source: string; stamp: string } {
   const fd = openSync(filename, 'r');
   try {
     // ctime too: touch, cp -p and tar keep a file's size and mtime, and npm gives every file the
     // same mtime, but no write leaves ctime as it was.
     const { size, mtimeMs, ctimeMs, ino } = fstatSync(fd);
-    const bytes = Buffer.allocUnsafe(WRAPPER_START.length + size + WRAPPER_END.length);
+    const length = WRAPPER_START.length + size + WRAPPER_END.length;
+    const bytes = memory(length);
     WRAPPER_START.copy(bytes);
-    if (!readInto(fd, bytes, WRAPPER_START.length, size)) throw new Error(`${filename} ended early`);
+    if (!readInto(fd, bytes, WRAPPER_START.length, size, 0)) throw new Error(`${filename} ended early`);
     WRAPPER_END.copy(bytes, WRAPPER_START.length + size);
-    return { source: bytes.toString('latin1'), stamp: `${size}:${mtimeMs}:${ctimeMs}:${ino}` };
+    return { source: bytes.toString('latin1', 0, length), stamp: `${size}:${mtimeMs}:${ctimeMs}:${ino}` };
   } finally {
     closeSync(fd);
   }
 }
 
-/** The file's first `size` bytes into `bytes` from `offset`; false when it ends before. */
-function readInto(fd: number, bytes: Buffer, offset: number, size: number): boolean {
-  for (let at = 0; at < size; ) {
-    const read = readSync(fd, bytes, offset + at, size - at, at);
+/**
+ * Memory for the files the launcher reads, given out again for each: a bundle's text until V8
+ * has its string, then the cached data until V8 has read it, then the next bundle's. So each page
+ * of it is first touched once (BENCHMARKS.md: a first touch costs 12 µs), and pages no file
+ * reaches are never touched at all.
+ */
+export type Scratch = (size: number) => Buffer;
+
+export function scratch(): Scratch {
+  let memory = Buffer.allocUnsafeSlow(0);
+  return (size) => {
+    if (size > memory.length) memory = Buffer.allocUnsafeSlow(Math.max(size, 512 * 1024));
+    return memory;
+  };
+}
+
+/** `length` bytes of the file from `position` into `bytes` from `offset`; false when it ends before. */
+function readInto(fd: number, bytes: Buffer, offset: number, length: number, position: number): boolean {
+  for (let at = 0; at < length; ) {
+    const read = readSync(fd, bytes, offset + at, length - at, position + at);
     if (read === 0) return false;
     at += read;
   }
@@ -156,7 +174,7 @@ const MAX_CACHE_BYTES = 16 * 2 ** 20;
  * Only a regular file of ours is read: a link, a FIFO (whose open would wait for a writer) or a
  * device in its place is not.
  */
-function readCache(file: string, stamp: string): Buffer | undefined {
+function readCache(file: string, stamp: string, memory: Scratch): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
@@ -167,8 +185,7 @@ function readCache(file: string, stamp: string): Buffer | undefined {
     const info = fstatSync(fd);
     const size = info.size;
     if (!info.isFile() || size > MAX_CACHE_BYTES) return undefined;
-    const bytes = Buffer.allocUnsafe(size);
-    return readInto(fd, bytes, 0, size) ? unseal(bytes, stamp) : undefined; // undefined: cut short while read
+    return unseal(size, (bytes, offset, length, position) => readInto(fd, bytes, offset, length, position), stamp, memory);
   } catch {
     return undefined;
   } finally {
@@ -176,16 +193,33 @@ function readCache(file: string, stamp: string): Buffer | undefined {
   }
 }
 
-export function unseal(bytes: Buffer, stamp: string): Buffer | undefined {
-  if (bytes.length < HEADER || bytes.compare(MAGIC, 0, MAGIC.length, 0, MAGIC.length) !== 0) return undefined;
-  const stampLength = bytes.readUInt32LE(MAGIC.length);
-  const dataLength = bytes.readUInt32LE(MAGIC.length + 4);
-  const start = HEADER + stampLength;
-  if (dataLength === 0 || bytes.length !== start + 2 * dataLength) return undefined;
-  if (bytes.toString('latin1', HEADER, start) !== stamp) return undefined;
-  const copy = start + dataLength;
-  if (bytes.compare(bytes, start, copy, copy, bytes.length) !== 0) return undefined;
-  return bytes.subarray(start, copy);
+/** Reads `length` bytes from `position` into `bytes` from `offset`; false when there are fewer. */
+export type ReadAt = (bytes: Buffer, offset: number, length: number, position: number) => boolean;
+
+// The second copy is compared a piece at a time through this much memory, not read whole: every
+// page a command first touches costs it (BENCHMARKS.md).
+const COMPARE_PIECE = 16 * 1024;
+
+/** The V8 data of a sealed file of `size` bytes, if it is whole, has this stamp and its two copies agree. */
+export function unseal(size: number, readAt: ReadAt, stamp: string, memory: Scratch): Buffer | undefined {
+  // The stamp is ASCII (sizes, times, an inode): its length is its byte length.
+  const head = Buffer.allocUnsafe(HEADER + stamp.length);
+  if (size < head.length || !readAt(head, 0, head.length, 0) || head.compare(MAGIC, 0, MAGIC.length, 0, MAGIC.length) !== 0) return undefined;
+  const dataLength = head.readUInt32LE(MAGIC.length + 4);
+  const start = head.length;
+  if (head.readUInt32LE(MAGIC.length) !== stamp.length || head.toString('latin1', HEADER) !== stamp) return undefined;
+  if (dataLength === 0 || size !== start + 2 * dataLength) return undefined;
+  // At the start of the memory, where V8 wants its data to start: V8 copies data that does not.
+  const pieceLength = Math.min(COMPARE_PIECE, dataLength);
+  const space = memory(dataLength + pieceLength);
+  const data = space.subarray(0, dataLength);
+  const piece = space.subarray(dataLength, dataLength + pieceLength);
+  if (!readAt(data, 0, dataLength, start)) return undefined;
+  for (let at = 0; at < dataLength; at += piece.length) {
+    const length = Math.min(piece.length, dataLength - at);
+    if (!readAt(piece, 0, length, start + dataLength + at) || data.compare(piece, 0, length, at, at + length) !== 0) return undefined;
+  }
+  return data;
 }
 
 export function seal(stamp: string, data: Buffer): Buffer {
