@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,5 +44,26 @@ describe('the end of a command', () => {
     const next = token();
     expect(next.stdout).toBe('tok-a\n');
     expect(next.stderr).toMatch(/V8 code cache for CommonJS \S*command\.cjs was accepted/);
+  });
+});
+
+// Node 22.0-22.2 (within engines >=20.19) have no process.getBuiltinModule: the exit must not
+// call it. Played here on the running Node with a preload that makes it look like 22.2.
+describe('the end of a command on a Node 22 without process.getBuiltinModule', () => {
+  it('exits with the command\'s own code and prints nothing more', () => {
+    const s = sandbox({ keychain: false });
+    writeFileSync(join(s.home, 'c.json'), '{"a.example.com":{"BearerToken":"tok-a"}}');
+    const preload = join(s.home, 'node-22-2.cjs');
+    writeFileSync(
+      preload,
+      "delete process.getBuiltinModule; Object.defineProperty(process.versions, 'node', { value: '22.2.0', enumerable: true, configurable: true });\n",
+    );
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['--require', preload, authBin, ...args], { env: s.env, cwd: s.home, encoding: 'utf8' });
+    const ok = run(['token', 'a.example.com', '--file', 'c.json']);
+    expect({ status: ok.status, stdout: ok.stdout, stderr: ok.stderr }).toEqual({ status: 0, stdout: 'tok-a\n', stderr: '' });
+    const missing = run(['token', 'b.example.com', '--file', 'c.json']);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toBe('error: no credential is stored for b.example.com\n');
   });
 });

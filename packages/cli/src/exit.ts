@@ -19,7 +19,11 @@ export function exitWith(code: number): void {
  */
 function compileCacheWritten(): boolean {
   if (Number(process.versions.node.split('.')[0]) < 22) return true;
-  const { flushCompileCache } = process.getBuiltinModule('node:module') as { flushCompileCache?: () => void };
+  // Node 22.0-22.2 have no process.getBuiltinModule (nor flushCompileCache): there the cache is
+  // written on the natural exit.
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof builtin !== 'function') return false;
+  const { flushCompileCache } = builtin.call(process, 'node:module') as { flushCompileCache?: () => void };
   if (flushCompileCache === undefined) return false;
   flushCompileCache();
   return true;
