@@ -62,6 +62,14 @@ describe('the end of a command on a Node 22 without process.getBuiltinModule', (
       spawnSync(process.execPath, ['--require', preload, authBin, ...args], { env: s.env, cwd: s.home, encoding: 'utf8' });
     const ok = run(['token', 'a.example.com', '--file', 'c.json']);
     expect({ status: ok.status, stdout: ok.stdout, stderr: ok.stderr }).toEqual({ status: 0, stdout: 'tok-a\n', stderr: '' });
+    // A terminal: whether stdout is one is asked of node:tty.
+    const tty = spawnSync('script', ['-qec', `${process.execPath} --require ${preload} ${authBin} list --file c.json`, '/dev/null'], {
+      env: s.env,
+      cwd: s.home,
+      encoding: 'utf8',
+    });
+    expect(tty.stdout.replace(/\r/g, '')).toBe('KEY            TYPE    STORE  USERNAME\na.example.com  bearer  file\n');
+    expect(tty.status).toBe(0);
     const missing = run(['token', 'b.example.com', '--file', 'c.json']);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toBe('error: no credential is stored for b.example.com\n');
