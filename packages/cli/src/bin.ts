@@ -2,5 +2,7 @@
 // the compile cache (compile-cache.ts) covers that bundle too.
 import './title.js';
 import { runCommand } from './compile-cache.js';
+import { requireSupportedNode } from './node-support.js';
 
+requireSupportedNode();
 runCommand(__dirname, module);

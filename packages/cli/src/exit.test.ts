@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { authBin, sandbox } from '@auth/test-support/cli';
@@ -47,31 +47,21 @@ describe('the end of a command', () => {
   });
 });
 
-// Node 22.0-22.2 (within engines >=20.19) have no process.getBuiltinModule: the exit must not
-// call it. Played here on the running Node with a preload that makes it look like 22.2.
-describe('the end of a command on a Node 22 without process.getBuiltinModule', () => {
-  it('exits with the command\'s own code and prints nothing more', () => {
+// Node 21 and 22.0-22.2 have no process.getBuiltinModule, which the packages load built-ins
+// through: played here with a preload that removes it.
+describe('a Node.js without process.getBuiltinModule', () => {
+  it('is told which versions auth needs before anything runs, and nothing is written', () => {
     const s = sandbox({ keychain: false });
-    writeFileSync(join(s.home, 'c.json'), '{"a.example.com":{"BearerToken":"tok-a"}}');
-    const preload = join(s.home, 'node-22-2.cjs');
-    writeFileSync(
-      preload,
-      "delete process.getBuiltinModule; Object.defineProperty(process.versions, 'node', { value: '22.2.0', enumerable: true, configurable: true });\n",
-    );
-    const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--require', preload, authBin, ...args], { env: s.env, cwd: s.home, encoding: 'utf8' });
-    const ok = run(['token', 'a.example.com', '--file', 'c.json']);
-    expect({ status: ok.status, stdout: ok.stdout, stderr: ok.stderr }).toEqual({ status: 0, stdout: 'tok-a\n', stderr: '' });
-    // A terminal: whether stdout is one is asked of node:tty.
-    const tty = spawnSync('script', ['-qec', `${process.execPath} --require ${preload} ${authBin} list --file c.json`, '/dev/null'], {
-      env: s.env,
-      cwd: s.home,
-      encoding: 'utf8',
-    });
-    expect(tty.stdout.replace(/\r/g, '')).toBe('KEY            TYPE    STORE  USERNAME\na.example.com  bearer  file\n');
-    expect(tty.status).toBe(0);
-    const missing = run(['token', 'b.example.com', '--file', 'c.json']);
-    expect(missing.status).not.toBe(0);
-    expect(missing.stderr).toBe('error: no credential is stored for b.example.com\n');
+    const preload = join(s.home, 'node-21.cjs');
+    writeFileSync(preload, 'delete process.getBuiltinModule;\n');
+    for (const args of [['login', 'n.example.com', '--token', 'tok-n', '--file', 'c.json'], ['list', '--file', 'c.json'], ['--version']]) {
+      const r = spawnSync(process.execPath, ['--require', preload, authBin, ...args], { env: s.env, cwd: s.home, encoding: 'utf8' });
+      expect({ status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `error: auth needs Node.js 20.19 or newer (22.3 or newer on Node.js 22); this is ${process.version}\n`,
+      });
+    }
+    expect(existsSync(join(s.home, 'c.json'))).toBe(false);
   });
 });

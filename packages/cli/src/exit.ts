@@ -1,5 +1,3 @@
-import { builtin } from './builtin.js';
-
 /**
  * Ends the process once the command is done, without the natural exit's wait: everything the
  * command writes has gone out synchronously (io.ts) and every store call was awaited, so what a
@@ -21,8 +19,7 @@ export function exitWith(code: number): void {
  */
 function compileCacheWritten(): boolean {
   if (Number(process.versions.node.split('.')[0]) < 22) return true;
-  // Node 22.0-22.2 have no flushCompileCache: there the cache is written on the natural exit.
-  const { flushCompileCache } = builtin('node:module') as { flushCompileCache?: () => void };
+  const { flushCompileCache } = process.getBuiltinModule('node:module') as { flushCompileCache?: () => void };
   if (flushCompileCache === undefined) return false;
   flushCompileCache();
   return true;

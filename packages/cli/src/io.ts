@@ -1,6 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
 import { escapeForTerminal, redact, type Unchecked } from '@auth/core';
-import { builtin } from './builtin.js';
 
 interface Output {
   write(text: string): unknown;
@@ -49,7 +48,7 @@ class FdOutput implements Output {
       } catch {
         device = false;
       }
-      this.#tty = device && builtin('node:tty').isatty(this.fd);
+      this.#tty = device && process.getBuiltinModule('node:tty').isatty(this.fd);
     }
     return this.#tty;
   }

@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CredentialStore } from '@auth/core';
 import { redact, StoreChain } from '@auth/core';
-import { builtin } from './builtin.js';
 import { UsageError } from './errors.js';
 import { STORE_NAMES } from './spec.js';
 import { closest, didYouMean } from './suggest.js';
@@ -128,7 +127,7 @@ function moduleTarget(specifier: string, io: Io): string {
   if (guesses.length === 0 && PACKAGE_NAME.test(specifier)) {
     for (const from of [join(io.cwd, 'noop.js'), process.argv[1] ?? join(io.cwd, 'noop.js')]) {
       try {
-        return pathToFileURL(builtin('node:module').createRequire(from).resolve(specifier)).href;
+        return pathToFileURL(process.getBuiltinModule('node:module').createRequire(from).resolve(specifier)).href;
       } catch {
         // not installed there
       }
