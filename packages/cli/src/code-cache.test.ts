@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { authBin, sandbox } from '@auth/test-support/cli';
 import { tempDir } from '@auth/test-support/temp';
-import { scratch, seal, unseal } from './code-cache.js';
+import { paddedLength, scratch, seal, unseal } from './code-cache.js';
 
 // Node 22 and newer keep the cache themselves (compile-cache.ts); the launcher's own is Node 20's.
 const launcherKeepsIt = Number(process.versions.node.split('.')[0]) < 22;
@@ -74,6 +74,19 @@ describe('the sealed V8 data of a cache file', () => {
   it('does not open from an empty file or one of zeros (what a crash can leave)', () => {
     expect(open(Buffer.alloc(0), stamp)).toBeUndefined();
     expect(open(Buffer.alloc(seal(stamp, Buffer.from('x')).length), stamp)).toBeUndefined();
+  });
+});
+
+describe("a bundle's text as the launcher hands it to V8", () => {
+  it('is padded to a large object (more than 128 KiB) when it is over half that, and else left as it is', () => {
+    const large = 129 * 1024;
+    expect(paddedLength(101_382)).toBe(large); // the command bundle
+    expect(paddedLength(large / 2 + 1)).toBe(large);
+    expect(paddedLength(large / 2)).toBe(large / 2);
+    expect(paddedLength(30_204)).toBe(30_204); // the keychain bundle
+    expect(paddedLength(large)).toBe(large);
+    expect(paddedLength(200_000)).toBe(200_000);
+    expect(paddedLength(large) > 128 * 1024).toBe(true);
   });
 });
 
