@@ -114,9 +114,9 @@ function flagsTag(): string {
 }
 
 /**
- * The bundle wrapped as Node wraps a CommonJS module, made as one string: adding the wrapper to
- * a string of the file would make V8 copy all of it once more (a bundle is ASCII: the build
- * checks it). With it, which copy of the bundle this is: one patched, copied over or installed
+ * The bundle wrapped as Node wraps a CommonJS module, made as one string (padded where that
+ * keeps it out of the young generation: paddedLength): adding the wrapper to a string of the
+ * file would make V8 copy all of it once more (a bundle is ASCII: the build checks it). With it, which copy of the bundle this is: one patched, copied over or installed
  * again gets other cached data.
  */
 function readBundle(filename: string, memory: Scratch): { source: string; stamp: string } {
