@@ -1,6 +1,6 @@
 // V8's compiled code for the command's bundles, kept between runs by the launcher itself on
-// Node.js 20 and 21, which have no compile cache of their own (module.enableCompileCache starts
-// at 22.1; compile-cache.ts). Measured on Node 20: `auth token` on the keychain 4–6 ms faster.
+// Node.js 20, which has no compile cache of its own (module.enableCompileCache starts at 22.1;
+// compile-cache.ts). Measured on Node 20: `auth token` on the keychain 4–6 ms faster.
 //
 // Each bundle is compiled through vm.Script with the data an earlier run left; after a run that
 // succeeded, the code V8 compiled for the bundles it used (what ran, not only the top level) is
@@ -116,8 +116,9 @@ function flagsTag(): string {
 /**
  * The bundle wrapped as Node wraps a CommonJS module, made as one string (padded where that
  * keeps it out of the young generation: paddedLength): adding the wrapper to a string of the
- * file would make V8 copy all of it once more (a bundle is ASCII: the build checks it). With it, which copy of the bundle this is: one patched, copied over or installed
- * again gets other cached data.
+ * file would make V8 copy all of it once more (a bundle is ASCII: the build checks it). With it,
+ * which copy of the bundle this is: one patched, copied over or installed again gets other
+ * cached data.
  */
 function readBundle(filename: string, memory: Scratch): { source: string; stamp: string } {
   const fd = openSync(filename, 'r');

@@ -1,3 +1,5 @@
+import { nodeKeepsCompileCache } from './node-support.js';
+
 /**
  * Ends the process once the command is done, without the natural exit's wait: everything the
  * command writes has gone out synchronously (io.ts) and every store call was awaited, so what a
@@ -13,12 +15,12 @@ export function exitWith(code: number): void {
 }
 
 /**
- * Node 22 and newer write their compile cache (compile-cache.ts) only on a natural exit or when
- * asked, which they can be from 22.10 on: false where it cannot be asked. On Node 20 the
- * launcher writes its own on the `exit` event, which process.exit() emits too (code-cache.ts).
+ * Node writes its compile cache only on a natural exit or when asked, which it can be from 22.10
+ * on: false where it cannot be asked. The launcher's own cache (Node 20) is written on the `exit`
+ * event, which process.exit() emits too (code-cache.ts).
  */
 function compileCacheWritten(): boolean {
-  if (Number(process.versions.node.split('.')[0]) < 22) return true;
+  if (!nodeKeepsCompileCache()) return true;
   const { flushCompileCache } = process.getBuiltinModule('node:module') as { flushCompileCache?: () => void };
   if (flushCompileCache === undefined) return false;
   flushCompileCache();

@@ -9,3 +9,11 @@ export function requireSupportedNode(): void {
   process.stderr.write(`error: auth needs Node.js 20.19 or newer (22.3 or newer on Node.js 22); this is ${process.version}\n`);
   process.exit(1);
 }
+
+/**
+ * Node.js 22 and newer keep V8's compiled code themselves (module.enableCompileCache, written on
+ * the natural exit or when flushed); on Node 20 the launcher keeps it (code-cache.ts).
+ */
+export function nodeKeepsCompileCache(): boolean {
+  return Number(process.versions.node.split('.')[0]) >= 22;
+}

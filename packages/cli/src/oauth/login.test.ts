@@ -238,10 +238,9 @@ describe('the loopback redirect of an auth-code login, when the command exits at
           "const r = new URL(u.searchParams.get('redirect_uri'));",
           "r.search = new URLSearchParams({ error: 'access_denied', state: u.searchParams.get('state') }).toString();",
           'const res = await fetch(r);',
-          `require('node:fs').writeFileSync(${JSON.stringify(page)}, res.status + ' ' + (await res.text()));`,
+          `(await import('node:fs')).writeFileSync(${JSON.stringify(page)}, res.status + ' ' + (await res.text()));`,
         ]
-          .join('\n')
-          .replace("require('node:fs')", "(await import('node:fs'))"),
+          .join('\n'),
       );
       chmodSync(opener, 0o755);
       const child = spawn(
